@@ -1,0 +1,67 @@
+/// Decoding of JSON string escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` with surrogate pairs).
+///
+/// Invalid escapes and lone surrogates decode to U+FFFD; invalid UTF-8 is repaired the same way.
+public enum JSONString {
+    /// Unescapes the content of a JSON string literal (without its quotes) into bytes, appending to `out`.
+    public static func unescape(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var i = 0
+        let n = bytes.count
+        out.reserveCapacity(out.count + n)
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in at..<(at + 4) {
+                let c = bytes[k]
+                let d: UInt32
+                switch c {
+                case 48...57: d = UInt32(c - 48)
+                case 97...102: d = UInt32(c - 87)
+                case 65...70: d = UInt32(c - 55)
+                default: return nil
+                }
+                v = v << 4 | d
+            }
+            return v
+        }
+        func appendScalar(_ v: UInt32) {
+            let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
+            out.append(contentsOf: Array(String(Character(scalar)).utf8))
+        }
+        while i < n {
+            let c = bytes[i]
+            if c != 92 { out.append(c); i += 1; continue }
+            guard i + 1 < n else { out.append(c); break }
+            let e = bytes[i + 1]
+            i += 2
+            switch e {
+            case 34: out.append(34)
+            case 92: out.append(92)
+            case 47: out.append(47)
+            case 98: out.append(8)
+            case 102: out.append(12)
+            case 110: out.append(10)
+            case 114: out.append(13)
+            case 116: out.append(9)
+            case 117:
+                guard let u = hex4(i) else { appendScalar(0xFFFD); continue }
+                i += 4
+                if (0xD800...0xDBFF).contains(u), i + 6 <= n, bytes[i] == 92, bytes[i + 1] == 117,
+                   let low = hex4(i + 2), (0xDC00...0xDFFF).contains(low) {
+                    i += 6
+                    appendScalar(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00))
+                } else {
+                    appendScalar(u)
+                }
+            default:
+                out.append(92); out.append(e)
+            }
+        }
+    }
+
+    /// Unescapes the content of a JSON string literal into a `String`.
+    public static func unescape(_ bytes: UnsafeRawBufferPointer) -> String {
+        var out = [UInt8]()
+        unescape(bytes, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
