@@ -1,5 +1,5 @@
 /// One line of evidence behind an alert.
-public struct Evidence: Sendable, Equatable {
+public struct Evidence: Sendable, Equatable, Codable {
     /// Event time of the record.
     public var time: EventTime
     /// `PATH:LINE`.
@@ -16,7 +16,7 @@ public struct Evidence: Sendable, Equatable {
 }
 
 /// A measured figure behind a diagnosis, for reports (`startup p95` = `34.8 s`).
-public struct Figure: Sendable, Equatable {
+public struct Figure: Sendable, Equatable, Codable {
     /// What was measured.
     public var name: String
     /// The value as printed.
@@ -30,12 +30,12 @@ public struct Figure: Sendable, Equatable {
 }
 
 /// Whether an alert transition opens or closes the alert.
-public enum AlertStatus: String, Sendable {
+public enum AlertStatus: String, Sendable, Codable {
     case firing, resolved
 }
 
 /// An alert changing state: what `replay` prints, the daemon journals and triage reports.
-public struct AlertTransition: Sendable, Equatable {
+public struct AlertTransition: Sendable, Equatable, Codable {
     /// The rule.
     public var rule: RuleID
     /// `firing` or `resolved`.

@@ -2,7 +2,7 @@
 ///
 /// Every window, threshold and timer of the engine runs on `EventTime`, never on the
 /// wall clock, so that replaying saved logs and following them live give the same verdicts.
-public struct EventTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var milliseconds: Int64
 

@@ -1,5 +1,5 @@
 /// The four diagnosis rules, one per ECS footgun.
-public enum RuleID: String, Sendable, CaseIterable, Comparable {
+public enum RuleID: String, Sendable, Codable, CaseIterable, Comparable {
     case accessDenied = "access-denied"
     case restartLoop = "restart-loop"
     case saturation
@@ -32,7 +32,7 @@ public enum RuleID: String, Sendable, CaseIterable, Comparable {
 }
 
 /// Alert severity, mapped to syslog priorities for the journal.
-public enum Severity: String, Sendable, CaseIterable {
+public enum Severity: String, Sendable, Codable, CaseIterable {
     case critical, error, warning
 
     /// Journal `PRIORITY` of a firing alert: critical 2, error 3, warning 4.
@@ -46,7 +46,7 @@ public enum Severity: String, Sendable, CaseIterable {
 }
 
 /// The diagnosed cause of an alert. Raw values are the `cause` field of `ecsdiagd replay --output json`.
-public enum Cause: String, Sendable, CaseIterable, Comparable {
+public enum Cause: String, Sendable, Codable, CaseIterable, Comparable {
     case taskRoleMissingPermission = "task-role-missing-permission"
     case executionRoleUsedByApp = "execution-role-used-by-app"
     case noTaskRole = "no-task-role"

@@ -1,8 +1,8 @@
 /// Every threshold, window and marker of the engine. The defaults are the documented ones; the config file
 /// (`[engine]` and `[rules.*]` tables) overrides them.
-public struct RuleSettings: Sendable, Equatable {
+public struct RuleSettings: Sendable, Equatable, Codable {
     /// Engine-wide settings.
-    public struct Engine: Sendable, Equatable {
+    public struct Engine: Sendable, Equatable, Codable {
         /// How far behind the largest event time seen records may still arrive and be ordered correctly.
         public var allowedLatenessSeconds: Double = 30
         /// Idle keys and tasks are evicted after this much event time without news.
@@ -15,7 +15,7 @@ public struct RuleSettings: Sendable, Equatable {
     }
 
     /// access-denied settings.
-    public struct AccessDenied: Sendable, Equatable {
+    public struct AccessDenied: Sendable, Equatable, Codable {
         /// Denials for one service within `windowSeconds` that fire the alert.
         public var threshold: Int = 3
         public var windowSeconds: Double = 300
@@ -27,7 +27,7 @@ public struct RuleSettings: Sendable, Equatable {
     }
 
     /// restart-loop settings.
-    public struct RestartLoop: Sendable, Equatable {
+    public struct RestartLoop: Sendable, Equatable, Codable {
         /// Failures of one class for one service within `windowSeconds` that fire the alert.
         public var threshold: Int = 3
         public var windowSeconds: Double = 900
@@ -44,7 +44,7 @@ public struct RuleSettings: Sendable, Equatable {
     }
 
     /// saturation settings.
-    public struct Saturation: Sendable, Equatable {
+    public struct Saturation: Sendable, Equatable, Codable {
         public var cpuPercent: Double = 90
         public var memoryPercent: Double = 90
         /// Latency (ALB target_processing_time p90 or app durations) at or above this is saturation.
@@ -57,7 +57,7 @@ public struct RuleSettings: Sendable, Equatable {
     }
 
     /// missing-logs settings.
-    public struct MissingLogs: Sendable, Equatable {
+    public struct MissingLogs: Sendable, Equatable, Codable {
         /// A RUNNING task with no log record for this long is silent.
         public var silenceSeconds: Double = 300
         /// Resolves when logs arrive, or after this long with no new silent task or logger error.

@@ -3,9 +3,9 @@
 ///
 /// Built by the context-document readers outside the core; the engine only reads it. Every field is optional:
 /// an empty context means "nothing known", and rules then fall back to what the logs alone show.
-public struct ServiceContext: Sendable, Equatable {
+public struct ServiceContext: Sendable, Equatable, Codable {
     /// A container of a task definition.
-    public struct Container: Sendable, Equatable {
+    public struct Container: Sendable, Equatable, Codable {
         public var name: String
         public var essential: Bool
         /// `logConfiguration.logDriver`, nil when the container has no `logConfiguration`.
@@ -31,7 +31,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// A task definition (`aws ecs describe-task-definition`).
-    public struct TaskDefinition: Sendable, Equatable {
+    public struct TaskDefinition: Sendable, Equatable, Codable {
         /// `family:revision`.
         public var family: String
         public var revision: Int?
@@ -55,7 +55,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// A service (`aws ecs describe-services`).
-    public struct Service: Sendable, Equatable {
+    public struct Service: Sendable, Equatable, Codable {
         public var name: String
         public var cluster: String?
         public var desiredCount: Int?
@@ -81,7 +81,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// A target group's health check (`aws elbv2 describe-target-groups`).
-    public struct TargetGroup: Sendable, Equatable {
+    public struct TargetGroup: Sendable, Equatable, Codable {
         public var arn: String
         public var name: String
         public var intervalSeconds: Double
@@ -106,7 +106,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// A scalable target (`aws application-autoscaling describe-scalable-targets`), ResourceId `service/CLUSTER/NAME`.
-    public struct ScalableTarget: Sendable, Equatable {
+    public struct ScalableTarget: Sendable, Equatable, Codable {
         public var cluster: String
         public var service: String
         public var minCapacity: Int
@@ -122,7 +122,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// A scaling policy (`describe-scaling-policies`).
-    public struct ScalingPolicy: Sendable, Equatable {
+    public struct ScalingPolicy: Sendable, Equatable, Codable {
         public var cluster: String
         public var service: String
         public var name: String
@@ -138,7 +138,7 @@ public struct ServiceContext: Sendable, Equatable {
     }
 
     /// What an IAM role's policies allow (`get-role-policy`, `get-policy-version` …).
-    public struct RolePermissions: Sendable, Equatable {
+    public struct RolePermissions: Sendable, Equatable, Codable {
         public var roleName: String
         /// Allowed actions as written (may contain wildcards: `s3:*`, `s3:Get*`).
         public var allowedActions: [String]

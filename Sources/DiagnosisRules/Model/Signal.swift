@@ -2,7 +2,7 @@
 ///
 /// Signals are rare compared to records (a few per thousand on a healthy service), so they may carry
 /// `String`s; building them is the only place where record text becomes `String`.
-public struct Signal: Sendable, Equatable {
+public struct Signal: Sendable, Equatable, Codable {
     /// Event time of the record.
     public var time: EventTime
     /// Where the record is (input index and line); used for ordering ties deterministically.

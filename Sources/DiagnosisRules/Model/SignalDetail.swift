@@ -1,5 +1,5 @@
 /// Facts the matcher extracted from a record; every field is optional and only set when the record says it.
-public struct SignalDetail: Sendable, Equatable {
+public struct SignalDetail: Sendable, Equatable, Codable {
     // Authorization (access-denied, execution-role-denied, no-credentials, logger-error).
     /// IAM action, e.g. `s3:GetObject` (mapped from the SDK operation name when the message has no action).
     public var action: String?

@@ -1,5 +1,5 @@
 /// What the matcher recognised in one record. Raw values are the `signal` field of `ecsdiagd signals`.
-public enum SignalKind: String, Sendable, CaseIterable, Comparable {
+public enum SignalKind: String, Sendable, Codable, CaseIterable, Comparable {
     case accessDenied = "access-denied"
     case executionRoleDenied = "execution-role-denied"
     case noCredentials = "no-credentials"

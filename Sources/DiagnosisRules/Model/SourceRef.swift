@@ -1,7 +1,7 @@
 /// Where a record came from: an input (by index into the caller's source table) and a 1-based line.
 ///
 /// The engine keeps this compact form; the shell resolves `input` to a path when printing `PATH:LINE`.
-public struct SourceRef: Hashable, Comparable, Sendable {
+public struct SourceRef: Hashable, Comparable, Sendable, Codable {
     /// Index of the input in the caller's source table.
     public var input: Int32
     /// 1-based line number of the record's first line in that input (for gzip inputs, in the decompressed text).

@@ -1,5 +1,5 @@
 /// Why a task stopped, as far as the stop reason, stop code and container exit codes tell.
-public enum TaskFailureClass: String, Sendable, CaseIterable {
+public enum TaskFailureClass: String, Sendable, Codable, CaseIterable {
     /// `Task failed ELB health checks in (target-group …)`.
     case elbHealthCheck = "elb-health-check"
     /// `Task failed container health checks`.

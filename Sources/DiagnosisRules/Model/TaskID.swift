@@ -3,7 +3,7 @@
 /// Two spellings exist: the new ARN format's 32 hex digits (`26feeb2c30cf4d7cb3ae44fd0e17719b`)
 /// and the old format's UUID (`b3c69762-5472-4d27-b6a4-8cf9492fc1f7`). Both normalise to the same
 /// 128-bit value; `dashed` remembers the spelling for display.
-public struct TaskID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct TaskID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// High 64 bits of the id.
     public let high: UInt64
     /// Low 64 bits of the id.
