@@ -17,6 +17,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
@@ -27,7 +28,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure core: bytes and event time in, signals and alert transitions out.
-        .target(name: "DiagnosisRules", swiftSettings: swiftSettings),
+        .target(
+            name: "DiagnosisRules",
+            dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: swiftSettings
+        ),
         // Pure decoders: every CloudWatch / ECS / metrics shape into normalised records.
         .target(name: "LogDecoding", dependencies: ["DiagnosisRules", "CZlib"], swiftSettings: swiftSettings),
 
@@ -39,6 +44,7 @@ let package = Package(
             dependencies: [
                 "DiagnosisRules", "LogDecoding", "SystemdJournal", "LogFollowing",
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -32,10 +32,17 @@ public struct EventTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     /// The start of the minute containing this time.
     @inlinable public var minuteFloor: EventTime {
-        EventTime(milliseconds: milliseconds - ((milliseconds % 60_000) + 60_000) % 60_000)
+        EventTime(milliseconds: milliseconds &- ((milliseconds % 60_000) &+ 60_000) % 60_000)
     }
 
     public var description: String { rfc3339 }
+
+    /// The range of event times treated as real: 2000-01-01 to 2100-01-01. A record stamped outside it (epoch 0,
+    /// a garbled year) would drag the watermark and wreck every window, so readers treat it as having no time.
+    public static let plausibleRange: ClosedRange<Int64> = 946_684_800_000...4_102_444_800_000
+
+    /// Whether this time lies in ``plausibleRange``.
+    @inlinable public var isPlausible: Bool { EventTime.plausibleRange.contains(milliseconds) }
 }
 
 /// A broken-down UTC date and time, computed with integer arithmetic (no Foundation, no time zone database).

@@ -1,0 +1,314 @@
+import DiagnosisRules
+import LogDecoding
+import LogFollowing
+import SystemdJournal
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon's processing loop: follow sources, decode, diagnose, journal, checkpoint — on one thread.
+///
+/// Ordering makes restarts exact: a batch's transitions are put in the outbox and the checkpoint (file
+/// offsets + engine state + outbox) is written atomically *before* anything is sent to the journal; each journal
+/// entry carries a stable `ECSDIAG_ALERT_ID`, and after a crash the outbox is reconciled against the journal. So
+/// no record is skipped (offsets only advance with the engine state that consumed them) and no alert is written
+/// twice.
+public final class DaemonLoop {
+    /// What the loop talks to: swapped for in-memory versions in tests.
+    public struct Dependencies {
+        /// Where alert entries go.
+        public var journal: any JournalWriter
+        /// Looks up whether an entry with this `ECSDIAG_ALERT_ID` is already in the journal (nil: cannot tell).
+        public var journalContains: (String) -> Bool?
+        /// sd_notify; nil when not running under systemd.
+        public var notifier: SystemdNotifier?
+        /// Diagnostics (standard error).
+        public var log: (String) -> Void
+
+        /// Creates dependencies.
+        public init(
+            journal: any JournalWriter, journalContains: @escaping (String) -> Bool?, notifier: SystemdNotifier?,
+            log: @escaping (String) -> Void
+        ) {
+            self.journal = journal
+            self.journalContains = journalContains
+            self.notifier = notifier
+            self.log = log
+        }
+
+        /// The real journal, reader and notifier.
+        public static func system() -> Dependencies {
+            let notifier = SystemdNotifier()
+            return Dependencies(
+                journal: SystemdJournalWriter(syslogIdentifier: AlertJournalEntry.syslogIdentifier),
+                journalContains: { id in
+                    guard let reader = try? JournalReader() else { return nil }
+                    do {
+                        try reader.addMatch(JournalField(name: "ECSDIAG_ALERT_ID", value: id))
+                        try reader.seekToHead()
+                        return try reader.next() != nil
+                    } catch { return nil }
+                },
+                notifier: notifier.isEnabled ? notifier : nil,
+                log: { FileOutput.standardError.write("ecsdiagd: \(TerminalText.sanitize($0))\n") }
+            )
+        }
+    }
+
+    /// Maximum transitions waiting for the journal; the oldest are dropped (and counted) beyond it.
+    public static let outboxCapacity = 10_000
+
+    private let configPath: String
+    private var configuration: Configuration
+    private var deps: Dependencies
+    private var processor: RecordProcessor
+    private var watcher: SourceWatcher
+    private let store: CheckpointStore
+    private var outbox: [OutboxEntry] = []
+    private var reportedToStderr: Set<String> = []
+    private var gzipRead: [String] = []
+    private var inputs: [String] = []
+    private var inputIndex: [String: Int32] = [:]
+    private var stdinFramer: LineFramer?
+    private var journaled = 0
+    private var dropped = 0
+    private var lastStatus: timespec = timespec()
+
+    /// Sets up from `configuration`: restores the checkpoint when it is valid (a corrupt or foreign one is
+    /// reported and ignored) and opens the sources.
+    public init(configPath: String, configuration: Configuration, context: ServiceContext, dependencies: Dependencies) {
+        self.configPath = configPath
+        self.configuration = configuration
+        self.deps = dependencies
+        store = CheckpointStore(path: configuration.stateDirectory + "/checkpoint.json")
+        var restored: DaemonState?
+        do {
+            if let state = try store.load(DaemonState.self) {
+                if state.version != DaemonState.version {
+                    dependencies.log("checkpoint \(store.path) has version \(state.version); ignored, starting from the configured position")
+                } else if state.configPath != configPath {
+                    dependencies.log("checkpoint \(store.path) belongs to \(state.configPath), not \(configPath); ignored")
+                } else {
+                    restored = state
+                }
+            }
+        } catch {
+            dependencies.log("checkpoint \(store.path) unusable (\(error)); ignored, starting from the configured position")
+        }
+        var engine = restored?.engine ?? DiagnosisEngine(settings: configuration.settings, context: context)
+        if restored != nil { engine.update(settings: configuration.settings, context: context) }
+        processor = RecordProcessor(engine: engine)
+        watcher = DaemonLoop.makeWatcher(configuration, checkpoints: restored?.files)
+        if let restored {
+            outbox = restored.outbox
+            gzipRead = restored.gzipRead
+            inputs = restored.inputs
+            for (i, path) in inputs.enumerated() { inputIndex[path] = Int32(i) }
+        }
+        if configuration.sources.contains("-") {
+            _ = fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK)
+            stdinFramer = LineFramer()
+        }
+        reconcileOutbox()
+    }
+
+    private static func makeWatcher(_ c: Configuration, checkpoints: [FileCheckpoint]?) -> SourceWatcher {
+        var options = SourceWatcher.Options()
+        options.rescanInterval = .milliseconds(c.pollIntervalMilliseconds)
+        return SourceWatcher(
+            sources: c.sources.filter { $0 != "-" },
+            startPosition: StartPosition(rawValue: c.startPosition.rawValue) ?? .end,
+            checkpoints: checkpoints, options: options
+        )
+    }
+
+    /// The engine, for tests and status.
+    public var engine: DiagnosisEngine { processor.engine }
+
+    /// Runs until `control` asks to stop; then checkpoints and returns (the caller exits 0).
+    public func run(control: DaemonControl) {
+        _ = try? deps.notifier?.ready(status: statusLine())
+        flushOutbox()
+        while !control.stopRequested {
+            if control.takeReload() { reload() }
+            let moreData = step()
+            _ = try? deps.notifier?.watchdog()
+            updateStatus()
+            if !moreData, !control.stopRequested {
+                watcher.waitForChange(timeout: .milliseconds(stdinFramer == nil ? configuration.pollIntervalMilliseconds : 100))
+            }
+        }
+        _ = try? deps.notifier?.stopping()
+        saveCheckpoint()
+        flushOutbox()
+    }
+
+    /// One poll: read what was appended, process it in event-time order, checkpoint, journal.
+    /// - Returns: whether more data is waiting.
+    @discardableResult
+    public func step() -> Bool {
+        var batches: [String: LiveBatch] = [:]
+        var order: [String] = []
+        let report = watcher.poll { path, line, info in
+            if batches[path] == nil {
+                batches[path] = LiveBatch(path: path, input: index(of: path))
+                order.append(path)
+            }
+            batches[path]!.append(line, lineNumber: Int64(info.lineNumber))
+        }
+        for event in report.events {
+            switch event.event {
+            case .openFailed, .readFailed, .checkpointRejected, .truncated, .contentReplaced:
+                deps.log("\(event)")
+            default:
+                break
+            }
+        }
+        var moreStdin = false
+        if let framer = stdinFramer {
+            let result = framer.read(from: 0, maximumBytes: 8 << 20) { line, info in
+                if batches["-"] == nil {
+                    batches["-"] = LiveBatch(path: "-", input: index(of: "-"))
+                    order.append("-")
+                }
+                batches["-"]!.append(line, lineNumber: Int64(info.lineNumber))
+            }
+            if result.reachedEnd, result.error == nil, result.bytesRead == 0 {
+                // Standard input reached end-of-file: nothing more will come.
+                stdinFramer = nil
+            }
+            moreStdin = result.bytesRead >= 8 << 20
+        }
+        var merged = order.compactMap { batches[$0]?.mergeInput() }
+        for path in report.gzipFiles {
+            guard let key = gzipKey(path), !gzipRead.contains(key), let file = try? FileReader(path: path) else { continue }
+            gzipRead.append(key)
+            if gzipRead.count > 100_000 { gzipRead.removeFirst(gzipRead.count - 100_000) }
+            merged.append(RecordMerge.Input(
+                reader: RecordReader(source: FileByteSource(file: file), input: index(of: path), pathHint: path), path: path))
+        }
+        var decided: [AlertTransition] = []
+        if !merged.isEmpty {
+            RecordMerge.run(merged, processor: &processor, onSignal: nil, emit: { t in
+                decided.append(contentsOf: t)
+                t.removeAll(keepingCapacity: true)
+            })
+            for input in merged where !input.reader.report.isEmpty {
+                deps.log("\(input.path): \(input.reader.report)")
+            }
+        }
+        if !merged.isEmpty || report.didWork {
+            for t in decided { enqueue(t) }
+            saveCheckpoint()
+            flushOutbox()
+        }
+        return report.hasMoreData || moreStdin
+    }
+
+    private func index(of path: String) -> Int32 {
+        if let i = inputIndex[path] { return i }
+        let i = Int32(inputs.count)
+        inputs.append(path)
+        inputIndex[path] = i
+        return i
+    }
+
+    private func gzipKey(_ path: String) -> String? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return "\(path)@\(st.st_dev):\(st.st_ino):\(st.st_size)"
+    }
+
+    private func enqueue(_ t: AlertTransition) {
+        outbox.append(OutboxEntry(alertID: AlertIdentity.id(of: t), transition: t))
+        if outbox.count > DaemonLoop.outboxCapacity {
+            let excess = outbox.count - DaemonLoop.outboxCapacity
+            dropped += excess
+            deps.log("journal unavailable: \(excess) alert transition(s) dropped from the full queue")
+            outbox.removeFirst(excess)
+        }
+    }
+
+    /// Drops outbox entries the journal already has (written just before a crash).
+    private func reconcileOutbox() {
+        guard !outbox.isEmpty else { return }
+        outbox.removeAll { entry in deps.journalContains(entry.alertID) == true }
+    }
+
+    /// Sends the outbox in order; on failure keeps the rest for the next round and copies each entry's
+    /// message to standard error once.
+    private func flushOutbox() {
+        var sent = 0
+        for entry in outbox {
+            do {
+                try deps.journal.send(AlertJournalEntry.fields(of: entry.transition))
+                sent += 1
+            } catch {
+                if reportedToStderr.insert(entry.alertID).inserted {
+                    deps.log("journal unavailable (\(error)); alert kept for retry: \(AlertJournalEntry.message(of: entry.transition))")
+                }
+                break
+            }
+        }
+        if sent > 0 {
+            for entry in outbox.prefix(sent) { reportedToStderr.remove(entry.alertID) }
+            outbox.removeFirst(sent)
+            journaled += sent
+        }
+    }
+
+    private func saveCheckpoint() {
+        let state = DaemonState(
+            configPath: configPath, files: watcher.checkpoints(), engine: processor.engine, gzipRead: gzipRead,
+            outbox: outbox, inputs: inputs
+        )
+        do { try store.save(state) } catch { deps.log("cannot write checkpoint \(store.path): \(error)") }
+    }
+
+    /// SIGHUP: validates the configuration again; on success swaps it keeping correlation state, otherwise
+    /// keeps the running one and says why.
+    private func reload() {
+        _ = try? deps.notifier?.reloading()
+        defer { _ = try? deps.notifier?.ready(status: statusLine()) }
+        let next: Configuration
+        do {
+            next = try ConfigurationLoader.load(path: configPath)
+        } catch {
+            deps.log("reload rejected, keeping the running configuration: \(error)")
+            return
+        }
+        let context = ContextDocumentReader.load(paths: next.contextPaths)
+        for problem in context.problems { deps.log("context \(problem.path): \(problem.message)") }
+        processor.update(settings: next.settings, context: context.context)
+        if next.sources != configuration.sources || next.startPosition != configuration.startPosition
+            || next.pollIntervalMilliseconds != configuration.pollIntervalMilliseconds {
+            let files = watcher.checkpoints()
+            watcher = DaemonLoop.makeWatcher(next, checkpoints: files)
+        }
+        configuration = next
+        deps.log("configuration reloaded from \(configPath)")
+    }
+
+    private func statusLine() -> String {
+        let firing = processor.engine.firingAlerts.count
+        var lag = ""
+        if let latest = processor.engine.latestEventTime {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let seconds = (Int64(now.tv_sec) * 1000 - latest.milliseconds) / 1000
+            lag = seconds >= 0 ? ", event-time lag \(seconds) s" : ""
+        }
+        return "following \(watcher.followedPaths.count) file(s)\(lag), \(firing) alert(s) firing, \(journaled) journaled"
+            + (outbox.isEmpty ? "" : ", \(outbox.count) waiting for the journal")
+    }
+
+    private func updateStatus() {
+        guard let notifier = deps.notifier else { return }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        guard now.tv_sec - lastStatus.tv_sec >= 5 else { return }
+        lastStatus = now
+        _ = try? notifier.status(statusLine())
+    }
+}

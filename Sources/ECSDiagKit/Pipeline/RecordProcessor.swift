@@ -1,0 +1,68 @@
+import DiagnosisRules
+import LogDecoding
+
+/// The per-record step shared by `replay` and the daemon: record → engine bookkeeping → signal → engine.
+///
+/// Most records cost one `noteRecord` and one prefilter pass; only the rare selected ones become a `Signal`.
+public struct RecordProcessor {
+    /// The engine (value type; checkpointed by the daemon).
+    public var engine: DiagnosisEngine
+    /// The matcher built from the same settings.
+    public private(set) var matcher: SignalMatcher
+    private var latencySeconds: Double
+    /// Signals recognised so far.
+    public private(set) var signals = 0
+    private var lastStreamTask: TaskID?
+
+    /// Creates a processor around `engine`.
+    public init(engine: DiagnosisEngine) {
+        self.engine = engine
+        self.matcher = SignalMatcher(settings: engine.settings)
+        self.latencySeconds = engine.settings.saturation.latencySeconds
+    }
+
+    /// Applies new settings and context, keeping correlation state (SIGHUP).
+    public mutating func update(settings: RuleSettings, context: ServiceContext) {
+        engine.update(settings: settings, context: context)
+        matcher = SignalMatcher(settings: settings)
+        latencySeconds = settings.saturation.latencySeconds
+    }
+
+    /// Processes one record with a known event time; transitions that became due are appended to `out`.
+    /// - Parameters:
+    ///   - sourceText: `PATH:LINE` of the record, built only when a signal is produced.
+    ///   - onSignal: receives each recognised signal (for `signals`).
+    public mutating func process(
+        _ view: RecordView, sourceText: () -> String, onSignal: ((Signal) -> Void)?, into out: inout [AlertTransition]
+    ) {
+        guard let time = view.time else { return }
+        if view.isApplicationLog, let task = view.task, task != lastStreamTask {
+            // A new stream in this input: tell the engine which group/stream the task logs to (rare).
+            lastStreamTask = task
+            engine.noteStream(
+                task: task, logGroup: view.logGroup.isEmpty ? nil : String(decoding: view.logGroup, as: UTF8.self),
+                logStream: view.logStream.isEmpty ? nil : String(decoding: view.logStream, as: UTF8.self), time: time
+            )
+        }
+        engine.noteRecord(time: time, isApplicationLog: view.isApplicationLog, task: view.task)
+        switch view.kind {
+        case .albAccessLog:
+            if let request = SignalMatcher.albRequest(view.payload), !request.targetGroup.isEmpty {
+                let hash = ByteHash.fnv1a(UnsafeRawBufferPointer(rebasing: view.payload[request.targetGroup]))
+                engine.noteRequest(time: time, targetGroupHash: hash, slow: (request.targetSeconds ?? 0) >= latencySeconds)
+            }
+        case .serviceEvent:
+            if let binding = SignalMatcher.targetGroupBinding(view) {
+                engine.bindTargetGroup(binding.targetGroup, toService: binding.service, cluster: nil)
+            }
+        default:
+            break
+        }
+        if let signal = matcher.match(view, sourceText: sourceText) {
+            signals += 1
+            onSignal?(signal)
+            engine.ingest(signal)
+        }
+        engine.drain(into: &out)
+    }
+}
