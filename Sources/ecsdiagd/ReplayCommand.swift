@@ -32,8 +32,9 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let configuration = try CommandSupport.settings(configPath: config)
-        let serviceContext = try CommandSupport.context(context + configuration.contextPaths)
-        let inputs = try CommandSupport.inputs(paths)
+        let partition = InputPartition.split(try CommandSupport.inputs(paths))
+        let serviceContext = try CommandSupport.context(context + configuration.contextPaths + partition.contextPaths)
+        let inputs = partition.logs
         let out = FileOutput.standardOutput
         var transitions = 0
         let pipeline = DiagnosisPipeline(inputs: inputs, settings: configuration.settings, context: serviceContext)

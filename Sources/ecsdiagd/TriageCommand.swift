@@ -84,8 +84,9 @@ struct TriageCommand: ParsableCommand {
 
     private func logsReport() throws -> TriageReport {
         let configuration = try CommandSupport.settings(configPath: config)
-        let serviceContext = try CommandSupport.context(context + configuration.contextPaths)
-        let inputs = try CommandSupport.inputs(paths)
+        let partition = InputPartition.split(try CommandSupport.inputs(paths))
+        let serviceContext = try CommandSupport.context(context + configuration.contextPaths + partition.contextPaths)
+        let inputs = partition.logs
         let progress = ProgressLine(totalBytes: ProgressLine.totalSize(of: inputs.map(\.path)))
         let pipeline = DiagnosisPipeline(inputs: inputs, settings: configuration.settings, context: serviceContext)
         do {

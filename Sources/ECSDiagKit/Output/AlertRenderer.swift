@@ -37,9 +37,9 @@ public enum AlertRenderer {
 
     /// A few lines for a terminal: status, rule, cause, service, summary, evidence and fix. Log text is escaped.
     public static func text(_ t: AlertTransition) -> String {
-        let where_ = [t.cluster, t.service].compactMap { $0 }.joined(separator: "/")
+        let where_ = "\(t.cluster ?? "-")/\(t.service ?? "-")"
         var out = "\(t.at.rfc3339) \(t.status.rawValue.uppercased()) \(t.rule.rawValue) [\(t.severity.rawValue)] "
-        out += "cause=\(t.cause.rawValue) service=\(where_.isEmpty ? "-" : TerminalText.sanitize(where_)) count=\(t.count)\n"
+        out += "cause=\(t.cause.rawValue) service=\(TerminalText.sanitize(where_)) count=\(t.count)\n"
         out += "  \(TerminalText.sanitize(t.summary))\n"
         if t.status == .firing {
             for e in t.evidence.prefix(5) {

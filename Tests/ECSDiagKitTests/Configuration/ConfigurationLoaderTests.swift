@@ -1,3 +1,4 @@
+import DiagnosisRules
 import ECSDiagKit
 import Testing
 

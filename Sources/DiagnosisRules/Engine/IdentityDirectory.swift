@@ -1,0 +1,174 @@
+/// Who a task is: task → (service, cluster, container, log group), learned from the records that say both
+/// (EventBridge task events, service events `(service X) … (task Y)`, Container Insights TaskId + ServiceName) and
+/// from awslogs stream names; bounded and evicted by event time.
+public struct IdentityDirectory: Sendable, Codable {
+    /// What is known about one task.
+    public struct TaskIdentity: Sendable, Codable, Equatable {
+        public var service: String?
+        public var cluster: String?
+        /// Container name from the awslogs stream (`prefix/container/taskId`).
+        public var container: String?
+        public var logGroup: String?
+        /// Latest event time with news about the task, ms.
+        public var lastSeen: Int64
+    }
+
+    /// How a signal's service was found.
+    public struct Resolution: Sendable, Equatable {
+        public var service: ServiceKey
+        /// Nil when the record or a task event named the service; else how it was guessed.
+        public var inferredFrom: String?
+    }
+
+    /// Most services remembered in the side maps.
+    public static let maxServices = 10_000
+
+    /// Tasks by id.
+    public private(set) var tasks: [TaskID: TaskIdentity] = [:]
+    /// Service name → cluster ("" when two clusters run a service of that name).
+    public private(set) var serviceClusters: [String: String] = [:]
+    /// Log group → the service whose tasks write it (learned when a stream's task has a known service).
+    public private(set) var logGroupServices: [String: String] = [:]
+    /// An AWS region seen in an ARN, for commands and snippets.
+    public private(set) var region: String?
+
+    /// An empty directory.
+    public init() {}
+
+    /// Number of tasks tracked.
+    public var count: Int { tasks.count }
+
+    /// Learns that `task` belongs to `service` (and `cluster`).
+    public mutating func learn(task: TaskID, service: String?, cluster: String?, at time: Int64) {
+        let service = (service?.isEmpty ?? true) ? nil : service
+        let cluster = (cluster?.isEmpty ?? true) ? nil : cluster
+        if let i = tasks.index(forKey: task) {
+            // Fast path: nothing new about the task.
+            let e = tasks.values[i]
+            if (service == nil || e.service == service) && (cluster == nil || e.cluster == cluster) {
+                if time > e.lastSeen { tasks.values[i].lastSeen = time }
+                return
+            }
+        }
+        var entry = tasks[task] ?? TaskIdentity(service: nil, cluster: nil, container: nil, logGroup: nil, lastSeen: time)
+        if let service { entry.service = service }
+        if let cluster { entry.cluster = cluster }
+        entry.lastSeen = max(entry.lastSeen, time)
+        tasks[task] = entry
+        if let s = entry.service {
+            if let c = entry.cluster { learnCluster(c, of: s) }
+            if let lg = entry.logGroup { learnLogGroup(lg, service: s) }
+        }
+    }
+
+    /// Learns a task's log group and awslogs stream (first record of a stream).
+    public mutating func learnStream(task: TaskID, logGroup: String?, logStream: String?, at time: Int64) {
+        var entry = tasks[task] ?? TaskIdentity(service: nil, cluster: nil, container: nil, logGroup: nil, lastSeen: time)
+        if let logGroup, !logGroup.isEmpty { entry.logGroup = logGroup }
+        if let logStream, let c = AWSNames.containerName(fromStream: logStream) { entry.container = c }
+        entry.lastSeen = max(entry.lastSeen, time)
+        tasks[task] = entry
+        if let s = entry.service, let lg = entry.logGroup { learnLogGroup(lg, service: s) }
+    }
+
+    /// Learns that `service` runs in `cluster`.
+    public mutating func learnCluster(_ cluster: String, of service: String) {
+        guard !cluster.isEmpty, !service.isEmpty else { return }
+        if let known = serviceClusters[service] {
+            if known != cluster, !known.isEmpty { serviceClusters[service] = "" }
+            return
+        }
+        if serviceClusters.count >= Self.maxServices { serviceClusters.removeAll() }
+        serviceClusters[service] = cluster
+    }
+
+    /// Learns a region from an ARN.
+    public mutating func learnRegion(fromArn arn: String?) {
+        guard region == nil, let arn, let r = AWSNames.region(ofArn: arn) else { return }
+        region = r
+    }
+
+    private mutating func learnLogGroup(_ group: String, service: String) {
+        guard logGroupServices[group] != service else { return }
+        if logGroupServices.count >= Self.maxServices { logGroupServices.removeAll() }
+        logGroupServices[group] = service
+    }
+
+    /// Learns what a signal says about identity (task ↔ service ↔ cluster, region).
+    public mutating func learn(from signal: Signal) {
+        let t = signal.time.milliseconds
+        if let service = signal.service, !service.isEmpty {
+            if let task = signal.task { learn(task: task, service: service, cluster: signal.cluster, at: t) }
+            if let others = signal.detail.otherTasks {
+                for task in others { learn(task: task, service: service, cluster: signal.cluster, at: t) }
+            }
+            if signal.task == nil, let c = signal.cluster { learnCluster(c, of: service) }
+        } else if let task = signal.task, let cluster = signal.cluster, !cluster.isEmpty {
+            learn(task: task, service: nil, cluster: cluster, at: t)
+        }
+        if let task = signal.task, signal.logGroup != nil || signal.logStream != nil, tasks[task]?.logGroup == nil {
+            learnStream(task: task, logGroup: signal.logGroup, logStream: signal.logStream, at: t)
+        }
+        if region == nil {
+            learnRegion(fromArn: signal.detail.targetGroup)
+            learnRegion(fromArn: signal.detail.resource)
+        }
+    }
+
+    /// The service of a signal: the record's own, its task's, else a fallback from the log group
+    /// (`/ecs/orders-api` → `orders-api`) or the awslogs stream (`prefix/container/taskId` → `container`).
+    public func resolve(_ signal: Signal) -> Resolution {
+        let entry = signal.task.flatMap { tasks[$0] }
+        var inferred: String?
+        var service = signal.service ?? ""
+        if service.isEmpty, let s = entry?.service { service = s }
+        if service.isEmpty, let lg = signal.logGroup ?? entry?.logGroup {
+            if let s = logGroupServices[lg] {
+                service = s
+            } else if let s = AWSNames.serviceName(fromLogGroup: lg) {
+                service = s
+                inferred = "log group \(lg)"
+            }
+        }
+        if service.isEmpty {
+            if let stream = signal.logStream, let c = AWSNames.containerName(fromStream: stream) {
+                service = c
+                inferred = "log stream \(stream)"
+            } else if let c = entry?.container {
+                service = c
+                inferred = "container \(c)"
+            }
+        }
+        var cluster = signal.cluster ?? entry?.cluster
+        if cluster == nil, !service.isEmpty, let c = serviceClusters[service], !c.isEmpty { cluster = c }
+        return Resolution(service: ServiceKey(cluster: cluster, service: service), inferredFrom: inferred)
+    }
+
+    /// The service of a task, when known (fallback from its log group).
+    public func service(ofTask task: TaskID) -> ServiceKey? {
+        guard let e = tasks[task] else { return nil }
+        var s = e.service
+        if s == nil, let lg = e.logGroup { s = logGroupServices[lg] ?? AWSNames.serviceName(fromLogGroup: lg) }
+        if s == nil { s = e.container }
+        guard let name = s else { return nil }
+        var cluster = e.cluster
+        if cluster == nil, let c = serviceClusters[name], !c.isEmpty { cluster = c }
+        return ServiceKey(cluster: cluster, service: name)
+    }
+
+    /// A log group known to belong to `service` (for snippets).
+    public func logGroup(ofService service: String) -> String? {
+        logGroupServices.filter { $0.value == service }.keys.min()
+    }
+
+    /// Evicts tasks idle since before `cutoff` and, over `cap`, the least recently seen.
+    mutating func evict(before cutoff: Int64, cap: Int) {
+        if tasks.contains(where: { $0.value.lastSeen < cutoff }) { tasks = tasks.filter { $0.value.lastSeen >= cutoff } }
+        if tasks.count > cap {
+            let keep = max(0, cap - cap / 4)
+            let order = tasks.map { ($0.value.lastSeen, $0.key) }.sorted { $0 > $1 }
+            let kept = Set(order.prefix(keep).map(\.1))
+            tasks = tasks.filter { kept.contains($0.key) }
+        }
+    }
+}
