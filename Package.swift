@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "SystemdJournalTests", dependencies: ["SystemdJournal"], swiftSettings: swiftSettings),
         .testTarget(name: "LogFollowingTests", dependencies: ["LogFollowing"], swiftSettings: swiftSettings),
         .testTarget(name: "ECSDiagKitTests", dependencies: ["ECSDiagKit", "DiagnosisRules", "LogDecoding"], swiftSettings: swiftSettings),
-        .testTarget(name: "ecsdiagdTests", dependencies: ["ecsdiagd"], swiftSettings: swiftSettings),
+        .testTarget(name: "ecsdiagdTests", dependencies: ["ecsdiagd"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
 )
