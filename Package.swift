@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "LogDecodingTests", dependencies: ["LogDecoding", "DiagnosisRules"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "SystemdJournalTests", dependencies: ["SystemdJournal"], swiftSettings: swiftSettings),
         .testTarget(name: "LogFollowingTests", dependencies: ["LogFollowing"], swiftSettings: swiftSettings),
-        .testTarget(name: "ECSDiagKitTests", dependencies: ["ECSDiagKit", "DiagnosisRules", "LogDecoding"], swiftSettings: swiftSettings),
+        .testTarget(name: "ECSDiagKitTests", dependencies: ["ECSDiagKit", "DiagnosisRules", "LogDecoding", "SystemdJournal"], swiftSettings: swiftSettings),
         .testTarget(name: "ecsdiagdTests", dependencies: ["ecsdiagd"], exclude: ["Golden"], swiftSettings: swiftSettings),
     ],
     swiftLanguageModes: [.v6]
