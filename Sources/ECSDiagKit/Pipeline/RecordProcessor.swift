@@ -36,8 +36,9 @@ public struct RecordProcessor {
         _ view: RecordView, sourceText: () -> String, onSignal: ((Signal) -> Void)?, into out: inout [AlertTransition]
     ) {
         guard let time = view.time else { return }
-        if view.isApplicationLog, let task = view.task, task != lastStreamTask {
-            // A new stream in this input: tell the engine which group/stream the task logs to (rare).
+        if view.isApplicationLog, let task = view.task, task != lastStreamTask, !engine.knowsStream(of: task),
+           !(view.logGroup.isEmpty && view.logStream.isEmpty) {
+            // The first record of a stream: tell the engine which group/stream the task logs to (rare).
             lastStreamTask = task
             engine.noteStream(
                 task: task, logGroup: view.logGroup.isEmpty ? nil : String(decoding: view.logGroup, as: UTF8.self),
