@@ -64,4 +64,35 @@ public enum JSONString {
         unescape(bytes, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends `s` as a JSON string literal, escaping quotes, backslashes and every control character
+    /// (C0, DEL, C1, U+2028/U+2029), so untrusted text stays one inert JSON value.
+    public static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
+                    || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    /// `s` as a JSON string literal (see ``appendQuoted(_:to:)``).
+    public static func quoted(_ s: String) -> String {
+        var out = ""
+        appendQuoted(s, to: &out)
+        return out
+    }
 }

@@ -54,26 +54,7 @@ public enum EngineFormat {
     public static func median(_ values: [Double]) -> Double? { percentile(values, 0.5) }
 
     /// Escapes a string for a JSON string literal.
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    public static func jsonString(_ s: String) -> String { JSONString.quoted(s) }
 
     /// Quotes a value for a POSIX shell when it needs it (`'…'`).
     public static func shellQuote(_ s: String) -> String {

@@ -1,26 +1,9 @@
+import DiagnosisRules
+
 /// Builders for the exact commands and snippets of audit fixes.
 enum FixText {
     /// A JSON string literal.
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func json(_ text: String) -> String { JSONString.quoted(text) }
 
     /// A JSON array of strings on one line.
     static func jsonArray(_ items: [String]) -> String { "[" + items.map(json).joined(separator: ",") + "]" }

@@ -1,3 +1,5 @@
+import DiagnosisRules
+
 /// Builds JSON text by hand with a fixed member order, so output is byte-identical from run to run.
 ///
 /// `JSONEncoder` sorts keys alphabetically at best; the command-line contract fixes an order that people read.
@@ -89,26 +91,8 @@ public struct JSONText {
         return (v < 0 ? "-" : "") + s
     }
 
-    /// Appends `s` as a JSON string literal, escaping quotes, backslashes and every control character.
+    /// Appends `s` as a JSON string literal (`JSONString.appendQuoted`).
     public static func appendQuoted(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value)
-                    || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        JSONString.appendQuoted(s, to: &out)
     }
 }
