@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSystemd
 
 /// Writes entries to the local systemd journal with `sd_journal_sendv(3)`.
@@ -39,6 +42,10 @@ public struct SystemdJournalWriter: JournalWriter {
             all.append(field)
         }
         try JournalField.validate(all)
+        // sd_journal_sendv returns 0 when the socket does not exist ("fail silently if the journal is not
+        // available", journal-send.c): check for it, so that the caller can queue the entry.
+        var info = stat()
+        if stat("/run/systemd/journal/socket", &info) != 0 { throw .sendFailed(errno: errno) }
 
         // One contiguous buffer of "NAME=value" records; the iovecs point into it.
         var bytes: [UInt8] = []

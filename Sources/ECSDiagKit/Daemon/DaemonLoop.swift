@@ -128,11 +128,19 @@ public final class DaemonLoop {
 
     /// Runs until `control` asks to stop; then checkpoints and returns (the caller exits 0).
     public func run(control: DaemonControl) {
-        _ = try? deps.notifier?.ready(status: statusLine())
         flushOutbox()
+        var moreData = step()  // open the sources (first scan) before READY=1
+        _ = try? deps.notifier?.ready(status: statusLine())
+        var first = true
         while !control.stopRequested {
             if control.takeReload() { reload() }
-            let moreData = step()
+            if !first { moreData = step() }
+            first = false
+            if !outbox.isEmpty {
+                let before = outbox.count
+                flushOutbox()
+                if outbox.count != before { saveCheckpoint() }
+            }
             _ = try? deps.notifier?.watchdog()
             updateStatus()
             if !moreData, !control.stopRequested {
@@ -150,12 +158,18 @@ public final class DaemonLoop {
     public func step() -> Bool {
         var batches: [String: LiveBatch] = [:]
         var order: [String] = []
+        var finished: [LiveBatch] = []
         let report = watcher.poll { path, line, info in
+            let number = Int64(info.lineNumber)
+            if let open = batches[path], open.nextLineNumber != number {
+                finished.append(open)  // rotation / truncation inside one poll: a new file, a new input
+                batches[path] = nil
+            }
             if batches[path] == nil {
                 batches[path] = LiveBatch(path: path, input: index(of: path))
-                order.append(path)
+                if !order.contains(path) { order.append(path) }
             }
-            batches[path]!.append(line, lineNumber: Int64(info.lineNumber))
+            batches[path]!.append(line, lineNumber: number)
         }
         for event in report.events {
             switch event.event {
@@ -180,7 +194,7 @@ public final class DaemonLoop {
             }
             moreStdin = result.bytesRead >= 8 << 20
         }
-        var merged = order.compactMap { batches[$0]?.mergeInput() }
+        var merged = finished.map { $0.mergeInput() } + order.compactMap { batches[$0]?.mergeInput() }
         for path in report.gzipFiles {
             guard let key = gzipKey(path), !gzipRead.contains(key), let file = try? FileReader(path: path) else { continue }
             gzipRead.append(key)

@@ -51,7 +51,14 @@ public struct ReloadSignalService: Service {
 public enum DaemonRunner {
     /// Loads the configuration (errors name file, line and key), then runs until SIGTERM/SIGINT.
     /// - Returns: the exit status.
-    public static func run(configPath: String) async -> Int32 {
+    public static func run(configPath given: String) async -> Int32 {
+        let configPath: String
+        if let resolved = realpath(given, nil) {
+            configPath = String(cString: resolved)
+            free(resolved)
+        } else {
+            configPath = given
+        }
         let configuration: Configuration
         do {
             configuration = try ConfigurationLoader.load(path: configPath)

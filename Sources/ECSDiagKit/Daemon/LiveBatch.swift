@@ -23,6 +23,9 @@ struct LiveBatch {
         lines += 1
     }
 
+    /// The line number the next line must have to belong to this batch.
+    var nextLineNumber: Int64 { firstLine + Int64(lines) }
+
     /// The batch as a merge input.
     func mergeInput() -> RecordMerge.Input {
         let reader = RecordReader(
