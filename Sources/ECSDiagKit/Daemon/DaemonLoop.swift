@@ -222,6 +222,12 @@ public final class DaemonLoop {
 
     private func index(of path: String) -> Int32 {
         if let i = inputIndex[path] { return i }
+        if inputs.count >= 50_000 {
+            // Indices only order ties between inputs; a host that saw 50 000 files starts the table afresh
+            // instead of growing the checkpoint forever.
+            inputs.removeAll(keepingCapacity: true)
+            inputIndex.removeAll(keepingCapacity: true)
+        }
         let i = Int32(inputs.count)
         inputs.append(path)
         inputIndex[path] = i
