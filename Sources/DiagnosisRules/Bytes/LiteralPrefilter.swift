@@ -9,50 +9,104 @@ import Darwin
 /// Its cost barely depends on the number of literals, so every rule's required literal goes into one
 /// prefilter and a record is scanned once. It answers which literals occur (a bit set, up to 64 literals).
 /// Matching is case-sensitive and byte-exact; literals must be at least 2 bytes.
+///
+/// The tables live in raw memory owned by an immutable class, so the scan does no bounds checks, no hashing
+/// and no reference counting per byte: a bigram whose bit is set indexes a 64 K-entry byte table (touched only
+/// on hits) that names its bucket, and the bucket is the bit mask of the literals starting with that bigram.
 public struct LiteralPrefilter: Sendable {
     /// The literals, in the order their bits are numbered.
     public let literals: [[UInt8]]
-    private var bitmap: [UInt64]
-    /// For each bigram bucket with candidates, the literal indices starting with that bigram.
-    private var buckets: [UInt16: [Int]]
+    private let tables: Tables
 
     /// Builds a prefilter for up to 64 literals of at least 2 bytes each.
     public init(literals: [String]) {
         precondition(literals.count <= 64, "LiteralPrefilter supports at most 64 literals")
         self.literals = literals.map { Array($0.utf8) }
-        bitmap = [UInt64](repeating: 0, count: 1024)
-        buckets = [:]
         for (i, lit) in self.literals.enumerated() {
             precondition(lit.count >= 2, "literal too short: \(literals[i])")
-            let key = UInt16(lit[0]) | UInt16(lit[1]) << 8
-            bitmap[Int(key >> 6)] |= 1 << UInt64(key & 63)
-            buckets[key, default: []].append(i)
         }
+        tables = Tables(self.literals)
     }
 
     /// The set of literals occurring in `bytes`, as a bit mask (bit `i` = `literals[i]`).
     public func matches(in bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
         guard n >= 2, let base = bytes.baseAddress else { return 0 }
-        var found: UInt64 = 0
-        var i = 0
-        let limit = n - 1
-        while i < limit {
-            let key = UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
-            if bitmap[Int(key >> 6)] & (1 << UInt64(key & 63)) != 0, let candidates = buckets[key] {
-                for c in candidates where found & (1 << UInt64(c)) == 0 {
-                    let lit = literals[c]
-                    if lit.count <= n - i,
-                       lit.withUnsafeBytes({ memcmp(base + i, $0.baseAddress!, lit.count) }) == 0 {
-                        found |= 1 << UInt64(c)
-                    }
-                }
-            }
-            i += 1
-        }
-        return found
+        return tables.scan(base, n)
     }
 
     /// Whether any literal occurs in `bytes`.
     @inlinable public func matchesAny(in bytes: UnsafeRawBufferPointer) -> Bool { matches(in: bytes) != 0 }
+
+    /// The immutable tables (raw memory, freed with the last copy of the prefilter).
+    final class Tables: @unchecked Sendable {
+        /// Bit `key` set when a literal starts with the bigram `key` (byte 0 | byte 1 << 8): 8 KiB, stays in L1.
+        let bitmap: UnsafeMutablePointer<UInt64>
+        /// For each bigram: its bucket (0: none).
+        let bucket: UnsafeMutablePointer<UInt8>
+        /// For each bucket: the literals (bits) starting with its bigram.
+        let masks: UnsafeMutablePointer<UInt64>
+        /// All literals back to back, and where each starts and how long it is.
+        let bytes: UnsafeMutablePointer<UInt8>
+        let offsets: UnsafeMutablePointer<Int>
+        let lengths: UnsafeMutablePointer<Int>
+
+        init(_ literals: [[UInt8]]) {
+            bitmap = .allocate(capacity: 1024)
+            bitmap.initialize(repeating: 0, count: 1024)
+            bucket = .allocate(capacity: 65536)
+            bucket.initialize(repeating: 0, count: 65536)
+            masks = .allocate(capacity: 65)
+            masks.initialize(repeating: 0, count: 65)
+            let total = literals.reduce(0) { $0 + $1.count }
+            bytes = .allocate(capacity: max(total, 1))
+            offsets = .allocate(capacity: max(literals.count, 1))
+            lengths = .allocate(capacity: max(literals.count, 1))
+            var buckets = 0
+            var at = 0
+            for (i, lit) in literals.enumerated() {
+                let key = Int(lit[0]) | Int(lit[1]) << 8
+                bitmap[key >> 6] |= 1 << UInt64(key & 63)
+                if bucket[key] == 0 {
+                    buckets += 1
+                    bucket[key] = UInt8(buckets)
+                }
+                masks[Int(bucket[key])] |= 1 << UInt64(i)
+                (bytes + at).initialize(from: lit, count: lit.count)
+                offsets[i] = at
+                lengths[i] = lit.count
+                at += lit.count
+            }
+        }
+
+        deinit {
+            bitmap.deallocate()
+            bucket.deallocate()
+            masks.deallocate()
+            bytes.deallocate()
+            offsets.deallocate()
+            lengths.deallocate()
+        }
+
+        @inline(__always)
+        func scan(_ base: UnsafeRawPointer, _ n: Int) -> UInt64 {
+            var found: UInt64 = 0
+            var i = 0
+            let limit = n - 1
+            while i < limit {
+                let key = Int(base.loadUnaligned(fromByteOffset: i, as: UInt16.self).littleEndian)
+                if bitmap[key >> 6] & (1 &<< UInt64(key & 63)) != 0 {
+                    var m = masks[Int(bucket[key])] & ~found
+                    while m != 0 {
+                        let c = m.trailingZeroBitCount
+                        m &= m &- 1
+                        let len = lengths[c]
+                        if len <= n - i, memcmp(base + i, bytes + offsets[c], len) == 0 { found |= 1 &<< UInt64(c) }
+                    }
+                }
+                i &+= 1
+            }
+            return found
+        }
+    }
 }

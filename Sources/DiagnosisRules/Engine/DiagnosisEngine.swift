@@ -227,7 +227,10 @@ public struct DiagnosisEngine: Sendable, Codable {
     }
 
     private mutating func release(before limit: Int64, advanceTo end: Int64, into out: inout [AlertTransition]) {
-        flushLogs()
+        // Per-task log counts are folded into the per-minute timelines when a minute boundary is crossed, and
+        // before a missing-logs judgement (the only rule reading the folded per-service first-log times; see
+        // advanceAll) — not on every release: folding costs a service lookup and a timeline update per task.
+        if frontier == .min || max(limit, end) / 60_000 != frontier / 60_000 { flushLogs() }
         if let m = minSeen { saturation.noteEarliest(m) }
         var env = RuleEnvironment(
             settings: settings, context: context, logs: logs, requests: requests, region: identity.region ?? contextRegion)
@@ -237,7 +240,7 @@ public struct DiagnosisEngine: Sendable, Codable {
             forcedReleases += 1
             process(s, env: &env, into: &local)
         }
-        advanceAll(to: frontier == .min ? end : max(end, frontier - 1), env: env, into: &local)
+        advanceAll(to: frontier == .min ? end : max(end, frontier - 1), env: &env, into: &local)
         frontier = max(frontier, limit, end &+ 1)
         if frontier >= nextSweep {
             sweep()
@@ -258,7 +261,7 @@ public struct DiagnosisEngine: Sendable, Codable {
     private mutating func process(_ s: Signal, env: inout RuleEnvironment, into local: inout [AlertTransition]) {
         let t = s.time.milliseconds
         releasedSignals += 1
-        advanceAll(to: t, env: env, into: &local)
+        advanceAll(to: t, env: &env, into: &local)
         identity.learn(from: s)
         if env.region == nil, let r = identity.region { env.region = r }
         var res = identity.resolve(s)
@@ -305,7 +308,7 @@ public struct DiagnosisEngine: Sendable, Codable {
 
     /// Runs every timer (lifecycle and rules) due at or before `time`, in due order; lifecycle resolutions first
     /// when due at the same time.
-    private mutating func advanceAll(to time: Int64, env: RuleEnvironment, into local: inout [AlertTransition]) {
+    private mutating func advanceAll(to time: Int64, env: inout RuleEnvironment, into local: inout [AlertTransition]) {
         while true {
             let dl = lifecycle.nextDue ?? .max
             let da = accessDenied.nextDue ?? .max
@@ -324,7 +327,14 @@ public struct DiagnosisEngine: Sendable, Codable {
             if da == d { apply(accessDenied.advance(to: d, env: env), into: &local) }
             if dr == d { apply(restartLoop.advance(to: d, env: env), into: &local) }
             if ds == d { apply(saturation.advance(to: d, env: env), into: &local) }
-            if dm == d { apply(missingLogs.advance(to: d, env: env), into: &local) }
+            if dm == d {
+                if logs.hasPending {
+                    env.logs = TaskLogTable()  // drop the snapshot's reference first: no copy-on-write of the table
+                    flushLogs()
+                    env.logs = logs
+                }
+                apply(missingLogs.advance(to: d, env: env), into: &local)
+            }
         }
     }
 

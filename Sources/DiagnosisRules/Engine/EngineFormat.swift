@@ -113,19 +113,26 @@ public enum AWSNames {
     }
 
     /// A service name guessed from a log group: `/ecs/orders-api` → `orders-api`.
+    ///
+    /// Splits the UTF-8 bytes on `/` (not `Character`s: grapheme breaking made this the costliest call of a
+    /// replay with many tasks).
     public static func serviceName(fromLogGroup group: String) -> String? {
-        let parts = group.split(separator: "/").map(String.init).filter { !$0.isEmpty }
-        guard let last = parts.last else { return nil }
-        if parts.contains("containerinsights") { return nil }
-        return last
+        var last: Substring.UTF8View?
+        for part in group.utf8.split(separator: UInt8(ascii: "/")) {
+            if part.elementsEqual("containerinsights".utf8) { return nil }
+            last = part
+        }
+        return last.map { String(Substring($0)) }
     }
 
     /// The container name of an awslogs stream (`prefix/container/taskId` → `container`).
     public static func containerName(fromStream stream: String) -> String? {
-        let parts = stream.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 3 else { return nil }
-        let name = parts[parts.count - 2]
-        return name.isEmpty ? nil : String(name)
+        let utf8 = stream.utf8
+        guard let lastSlash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let head = utf8[..<lastSlash]
+        guard let prevSlash = head.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let name = head[head.index(after: prevSlash)...]
+        return name.isEmpty ? nil : String(Substring(name))
     }
 
     /// `targetgroup/NAME/ID` of a target group ARN, or the input.

@@ -11,6 +11,9 @@ public struct IdentityDirectory: Sendable, Codable {
         public var logGroup: String?
         /// Latest event time with news about the task, ms.
         public var lastSeen: Int64
+        /// The service named by `logGroup` (`/ecs/orders-api` → `orders-api`), derived once when the log group is
+        /// learned rather than on every lookup.
+        public var logGroupService: String? = nil
     }
 
     /// How a signal's service was found.
@@ -64,7 +67,10 @@ public struct IdentityDirectory: Sendable, Codable {
     /// Learns a task's log group and awslogs stream (first record of a stream).
     public mutating func learnStream(task: TaskID, logGroup: String?, logStream: String?, at time: Int64) {
         var entry = tasks[task] ?? TaskIdentity(service: nil, cluster: nil, container: nil, logGroup: nil, lastSeen: time)
-        if let logGroup, !logGroup.isEmpty { entry.logGroup = logGroup }
+        if let logGroup, !logGroup.isEmpty, entry.logGroup != logGroup {
+            entry.logGroup = logGroup
+            entry.logGroupService = AWSNames.serviceName(fromLogGroup: logGroup)
+        }
         if let logStream, let c = AWSNames.containerName(fromStream: logStream) { entry.container = c }
         entry.lastSeen = max(entry.lastSeen, time)
         tasks[task] = entry
@@ -148,11 +154,13 @@ public struct IdentityDirectory: Sendable, Codable {
     public func service(ofTask task: TaskID) -> ServiceKey? {
         guard let e = tasks[task] else { return nil }
         var s = e.service
-        if s == nil, let lg = e.logGroup { s = logGroupServices[lg] ?? AWSNames.serviceName(fromLogGroup: lg) }
+        if s == nil, let lg = e.logGroup {
+            s = (logGroupServices.isEmpty ? nil : logGroupServices[lg]) ?? e.logGroupService ?? AWSNames.serviceName(fromLogGroup: lg)
+        }
         if s == nil { s = e.container }
         guard let name = s else { return nil }
         var cluster = e.cluster
-        if cluster == nil, let c = serviceClusters[name], !c.isEmpty { cluster = c }
+        if cluster == nil, !serviceClusters.isEmpty, let c = serviceClusters[name], !c.isEmpty { cluster = c }
         return ServiceKey(cluster: cluster, service: name)
     }
 

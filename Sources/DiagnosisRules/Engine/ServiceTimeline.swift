@@ -50,12 +50,14 @@ public struct TimelineStore: Sendable, Codable {
     /// Updates the minute containing `time` of `service`.
     public mutating func update(_ key: ServiceKey, at time: Int64, _ body: (inout TimelineMinute) -> Void) {
         let minute = EventTime(milliseconds: time).minuteFloor
-        if byService[key.service] == nil {
+        var found = byService.index(forKey: key.service)
+        if found == nil {
             if byService.count >= Self.maxServices { evictOldest() }
             byService[key.service] = ServiceTimeline(cluster: key.cluster, service: key.service)
+            found = byService.index(forKey: key.service)
         }
-        guard let i = byService.index(forKey: key.service) else { return }
-        if let c = key.cluster { byService.values[i].cluster = c }
+        guard let i = found else { return }
+        if let c = key.cluster, byService.values[i].cluster != c { byService.values[i].cluster = c }
         var minutes = byService.values[i].minutes
         byService.values[i].minutes = []
         defer { byService.values[i].minutes = minutes }

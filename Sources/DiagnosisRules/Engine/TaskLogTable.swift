@@ -101,6 +101,9 @@ public struct TaskLogTable: Sendable, Codable {
     public private(set) var earliestServiceLog: Int64?
 
     /// Takes the pending counts: (task, minute, count, first record time) for the engine to fold.
+    /// Whether counts wait to be folded (`takePending` has work).
+    var hasPending: Bool { !dirty.isEmpty || !overflow.isEmpty }
+
     mutating func takePending(_ body: (TaskID, Int64, Int, Int64) -> Void) {
         for s in overflow { body(s.task, s.minute, Int(s.count), tasks[s.task]?.first ?? s.minute) }
         overflow.removeAll(keepingCapacity: true)
