@@ -352,7 +352,9 @@ public final class DaemonLoop {
     /// WATCHDOG=1 from the processing loop itself, every quarter of `WatchdogSec` and at most once a second
     /// (the loop turns far more often under load, and a flood of datagrams could fill the notification socket).
     private func pingWatchdog() {
-        guard let notifier = deps.notifier else { return }
+        // Only when the unit sets WatchdogSec=: nobody reads pings otherwise, and sd_notify blocks once the
+        // notification socket's queue is full.
+        guard let notifier = deps.notifier, notifier.watchdogInterval != nil else { return }
         let quarter = notifier.watchdogInterval.map { Int64($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) / 4 }
         let every = min(1000, max(50, quarter ?? 1000))
         var now = timespec()
