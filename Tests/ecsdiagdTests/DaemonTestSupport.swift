@@ -9,53 +9,11 @@ import Glibc
 /// directories, the daemon as a subprocess, scenario corpora with a unique service name per test, the real
 /// journal read back with `journalctl -o json`, the daemon's checkpoint file, and a test-owned `NOTIFY_SOCKET`.
 enum DaemonHarness {
-    /// The package root, found from this file's path.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // ecsdiagdTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()
+    /// The package root (shared with the golden tests).
+    static var packageRoot: URL { TriageBinary.packageRoot }
 
-    /// The `ecsdiagd` executable of this build: `ECSDIAGD_BINARY` when set; else beside the test bundle (the same
-    /// build directory, whatever `--scratch-path` was); else the newest `debug/ecsdiagd` under `.build*`.
-    /// (The same lookup as `TriageBinary.executable`, kept here so the daemon suites stand alone.)
-    static let executable: URL? = {
-        let fm = FileManager.default
-        if let path = ProcessInfo.processInfo.environment["ECSDIAGD_BINARY"], fm.isExecutableFile(atPath: path) {
-            return URL(fileURLWithPath: path)
-        }
-        var candidates: [URL] = []
-        if let first = CommandLine.arguments.first {
-            var dir = URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent()
-            for _ in 0..<4 {
-                candidates.append(dir.appendingPathComponent("ecsdiagd"))
-                dir.deleteLastPathComponent()
-            }
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ecsdiagd"))
-        candidates.append(Bundle.main.bundleURL.appendingPathComponent("ecsdiagd"))
-        if let found = candidates.first(where: { fm.isExecutableFile(atPath: $0.path) && !isDirectory($0) }) {
-            return found
-        }
-        var newest: (URL, Date)?
-        let roots = (try? fm.contentsOfDirectory(atPath: packageRoot.path))?.filter { $0.hasPrefix(".build") } ?? []
-        for root in roots {
-            let base = packageRoot.appendingPathComponent(root)
-            let subdirs = ["debug"] + ((try? fm.contentsOfDirectory(atPath: base.path)) ?? []).map { "\($0)/debug" }
-            for sub in subdirs {
-                let url = base.appendingPathComponent(sub).appendingPathComponent("ecsdiagd")
-                guard fm.isExecutableFile(atPath: url.path), !isDirectory(url),
-                    let date = (try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
-                else { continue }
-                if newest == nil || date > newest!.1 { newest = (url, date) }
-            }
-        }
-        return newest?.0
-    }()
-
-    private static func isDirectory(_ url: URL) -> Bool {
-        var dir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &dir) && dir.boolValue
-    }
+    /// The `ecsdiagd` executable of this build (the golden tests' lookup).
+    static var executable: URL? { TriageBinary.executable }
 
     /// journald's native socket.
     static let journalSocket = "/run/systemd/journal/socket"
