@@ -120,7 +120,10 @@ struct TriageGoldenTests {
         var testDescription: String { "\(scenario).\(ext)" }
     }
 
-    static let cases: [Case] = ["anti-primer-story"].flatMap { scenario in
+    static let cases: [Case] = [
+        "anti-primer-story", "access-denied", "grace-period", "saturation", "missing-logs", "healthy", "crash-loop",
+        "oom-loop", "execution-role",
+    ].flatMap { scenario in
         [Case(scenario: scenario, format: "markdown", ext: "md"), Case(scenario: scenario, format: "json", ext: "json"),
          Case(scenario: scenario, format: "text", ext: "txt")]
     }
