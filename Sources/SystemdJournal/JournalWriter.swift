@@ -1,7 +1,7 @@
 /// Something that writes structured entries to the systemd journal (or to a stand-in for tests).
 ///
 /// ``SystemdJournalWriter`` is the real implementation; ``InMemoryJournalWriter`` records entries and can be told
-/// to fail, for tests. ``BufferedJournalSink`` puts a bounded retry queue in front of any writer.
+/// to fail, for tests. The daemon keeps undelivered entries in its checkpointed outbox (`DaemonLoop`), not here.
 public protocol JournalWriter: Sendable {
     /// Writes one entry.
     ///
