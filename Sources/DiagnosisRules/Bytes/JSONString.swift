@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decoding of JSON string escapes (`\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`, `\t`, `\uXXXX` with surrogate pairs).
 ///
 /// Invalid escapes and lone surrogates decode to U+FFFD; invalid UTF-8 is repaired the same way.
@@ -27,9 +33,17 @@ public enum JSONString {
             let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
             out.append(contentsOf: Array(String(Character(scalar)).utf8))
         }
+        guard let base = bytes.baseAddress else { return }
         while i < n {
+            // Copy the run up to the next backslash in one go (most text has few escapes).
+            guard let q = memchr(base + i, 92, n - i) else {
+                out.append(contentsOf: UnsafeRawBufferPointer(start: base + i, count: n - i))
+                break
+            }
+            let b = base.distance(to: UnsafeRawPointer(q))
+            if b > i { out.append(contentsOf: UnsafeRawBufferPointer(start: base + i, count: b - i)) }
+            i = b
             let c = bytes[i]
-            if c != 92 { out.append(c); i += 1; continue }
             guard i + 1 < n else { out.append(c); break }
             let e = bytes[i + 1]
             i += 2

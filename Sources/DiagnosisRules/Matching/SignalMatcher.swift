@@ -126,9 +126,32 @@ public struct SignalMatcher: Sendable {
     ///   - sourceText: `PATH:LINE` of the record; called only when a signal is produced.
     /// - Returns: At most one signal: the most specific fact the record states.
     public func match(_ record: RecordView, sourceText: () -> String) -> Signal? {
+        let mask = candidateMask(record)
+        return mask == 0 ? nil : match(record, candidateMask: mask, sourceText: sourceText)
+    }
+
+    /// The prefilter's answer for one record: `0` when it cannot be a signal (an application log that contains
+    /// no literal: the vast majority), non-zero otherwise (all bits set for the structured kinds).
+    ///
+    /// The hot path asks this first and calls ``match(_:candidateMask:sourceText:)`` only when it is non-zero, so
+    /// a benign record never sets up the (large) optional `Signal` result.
+    @inline(__always)
+    public func candidateMask(_ record: RecordView) -> UInt64 {
+        record.kind == .applicationLog ? prefilter.matches(in: record.payload) : .max
+    }
+
+    /// ``match(_:sourceText:)`` for a record whose ``candidateMask(_:)`` is `mask` (non-zero).
+    public func match(_ record: RecordView, candidateMask mask: UInt64, sourceText: () -> String) -> Signal? {
+        record.kind == .applicationLog
+            ? matchApplicationLog(record, mask: mask, sourceText: sourceText)
+            : matchStructured(record, sourceText: sourceText)
+    }
+
+    /// `match` for the structured kinds (everything but application logs).
+    private func matchStructured(_ record: RecordView, sourceText: () -> String) -> Signal? {
         switch record.kind {
         case .applicationLog:
-            return matchApplicationLog(record, sourceText: sourceText)
+            return nil
         case .serviceEvent:
             return Self.withText(record) { t in
                 ServiceEventParser.parse(t).map { signal($0, record, t, sourceText) }
@@ -154,9 +177,7 @@ public struct SignalMatcher: Sendable {
 
     /// Application logs: prefilter, allocation-free request check, then the parsers in order of specificity
     /// (log router error, access denied, no credentials, out of memory, request, readiness).
-    private func matchApplicationLog(_ record: RecordView, sourceText: () -> String) -> Signal? {
-        let mask = prefilter.matches(in: record.payload)
-        if mask == 0 { return nil }
+    private func matchApplicationLog(_ record: RecordView, mask: UInt64, sourceText: () -> String) -> Signal? {
         var request: AppLogParser.Request?
         if mask & Self.requestMask != 0 {
             request = AppLogParser.request(Text(record.payload))
@@ -295,16 +316,17 @@ public struct SignalMatcher: Sendable {
         out.reserveCapacity(Swift.min(t.count, maximumLineBytes))
         var i = 0
         while i < t.count, out.count < maximumLineBytes {
-            let c = t[i]
-            if c == 10 || c == 13 {
-                while out.last == 32 || out.last == 9 { out.removeLast() }
-                if !out.isEmpty { out.append(32) }
-                i += 1
-                while i < t.count, Text.isSpace(t[i]) { i += 1 }
-                continue
-            }
-            out.append(c)
+            // Copy the run up to the next line break (or the cap) in one go.
+            var j = i
+            let stop = Swift.min(t.count, i + (maximumLineBytes - out.count))
+            while j < stop, t[j] != 10, t[j] != 13 { j += 1 }
+            if j > i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: t.bytes[i..<j])) }
+            i = j
+            guard i < t.count, out.count < maximumLineBytes else { break }
+            while out.last == 32 || out.last == 9 { out.removeLast() }
+            if !out.isEmpty { out.append(32) }
             i += 1
+            while i < t.count, Text.isSpace(t[i]) { i += 1 }
         }
         if i < t.count {
             // Cut: drop a multi-byte character the cap split.

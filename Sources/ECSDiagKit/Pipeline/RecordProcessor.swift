@@ -59,7 +59,8 @@ public struct RecordProcessor {
         default:
             break
         }
-        if let signal = matcher.match(view, sourceText: sourceText) {
+        let mask = matcher.candidateMask(view)
+        if mask != 0, let signal = matcher.match(view, candidateMask: mask, sourceText: sourceText) {
             signals += 1
             onSignal?(signal)
             engine.ingest(signal)

@@ -60,6 +60,56 @@ struct SignalMatcherTests {
 
     // MARK: Signal assembly
 
+    @Test("candidateMask: 0 for a benign application log, non-zero for a literal hit and for structured kinds")
+    func candidateMask() {
+        let matcher = SignalMatcher()
+        func mask(_ text: String, _ kind: RecordKind) -> UInt64 {
+            Array(text.utf8).withUnsafeBytes { p in
+                matcher.candidateMask(RecordView(
+                    time: MatcherFixture.time, source: SourceRef(input: 0, line: 1), kind: kind, payload: p))
+            }
+        }
+        for line in Self.healthyLines { #expect(mask(line, .applicationLog) == 0, "\(line)") }
+        #expect(mask("User: arn:aws:sts::1:assumed-role/x is not authorized to perform: s3:GetObject", .applicationLog) != 0)
+        // Structured kinds are always parsed: a service event has no literal to look for.
+        for kind in [RecordKind.serviceEvent, .eventBridge, .containerInsights, .albAccessLog, .metricStream] {
+            #expect(mask("(service web) has reached a steady state.", kind) == .max)
+        }
+    }
+
+    @Test("match(_:candidateMask:) gives what match(_:) gives", arguments: [
+        "User: arn:aws:sts::1:assumed-role/x is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k",
+        "INFO:     10.0.1.7:51234 - \"GET /orders HTTP/1.1\" 503 Service Unavailable",
+        "{\"level\":\"info\",\"duration_ms\":12}",
+        "Uvicorn running on http://0.0.0.0:8000",
+    ])
+    func matchWithCandidateMask(_ line: String) {
+        let matcher = SignalMatcher()
+        let payload = Array(line.utf8)
+        payload.withUnsafeBytes { p in
+            let record = RecordView(
+                time: MatcherFixture.time, source: SourceRef(input: 0, line: 1), kind: .applicationLog, payload: p)
+            let mask = matcher.candidateMask(record)
+            let direct = matcher.match(record, sourceText: { "f:1" })
+            let split = mask == 0 ? nil : matcher.match(record, candidateMask: mask, sourceText: { "f:1" })
+            #expect(direct == split)
+        }
+    }
+
+    @Test("compactLine: a pretty-printed object becomes one line; the 2 KB cap never splits a character")
+    func compactLine() {
+        func compact(_ s: String) -> String {
+            Array(s.utf8).withUnsafeBytes { SignalMatcher.compactLine(SignalMatcher.Text($0)) }
+        }
+        #expect(compact("{\n  \"a\": 1,\r\n\t\"b\": [\n    2\n  ]\n}\n") == #"{ "a": 1, "b": [ 2 ] }"#)
+        #expect(compact("one line   ") == "one line")
+        #expect(compact("\n\n  x") == "x")
+        let long = String(repeating: "a", count: 2047) + "é" + "tail"
+        #expect(compact(long) == String(repeating: "a", count: 2047))
+        let atBreak = String(repeating: "b", count: 2048) + "\nmore"
+        #expect(compact(atBreak) == String(repeating: "b", count: 2048))
+    }
+
     @Test("sourceText is asked for only when a signal is produced")
     func sourceTextIsLazy() {
         let matcher = SignalMatcher()
