@@ -42,11 +42,16 @@ extension RecordReader {
     // MARK: Top-level values
 
     /// A complete top-level object: classify it, or keep a single-line unknown object as a JSON log line.
-    func handleTopObject(_ s: JSONScanner, _ range: Range<Int>, _ m: ObjectMembers, _ u: Unit) {
-        if classifyObject(s, range, m, u) { return }
+    /// (`m` is `inout` only so that its ~800 bytes are passed by address, not copied per record.)
+    func handleTopObject(_ s: JSONScanner, _ range: Range<Int>, _ m: inout ObjectMembers, _ u: Unit) {
+        if classifyObject(s, range, &m, u) { return }
         if !u.multiline {
             formats.insert(.jsonLines)
-            let timeValue = m.time ?? m.timestamp ?? m.atTimestamp ?? m.ts ?? m.timestampName
+            var timeValue = m.time  // (no `??`: its autoclosures cannot capture an inout parameter)
+            if timeValue == nil { timeValue = m.timestamp }
+            if timeValue == nil { timeValue = m.atTimestamp }
+            if timeValue == nil { timeValue = m.ts }
+            if timeValue == nil { timeValue = m.timestampName }
             emit(
                 time: timeValue.flatMap { FastParsing.time(s, $0) }, line: u.line, kind: .applicationLog,
                 payload: s.slice(range))
@@ -65,7 +70,7 @@ extension RecordReader {
             var m = ObjectMembers()
             guard let e = ObjectMembers.scan(s, at: v.range.lowerBound, into: &m) else { unknown = true; return true }
             let eu = Unit(line: u.line, bufferOffset: u.bufferOffset, multiline: true, concatenated: false)
-            if !classifyObject(s, v.range.lowerBound..<e, m, eu) { unknown = true }
+            if !classifyObject(s, v.range.lowerBound..<e, &m, eu) { unknown = true }
             return true
         }
         if !ok {
@@ -76,7 +81,7 @@ extension RecordReader {
     }
 
     /// Classifies an object by its keys and emits its records. Returns `false` when no shape matched.
-    func classifyObject(_ s: JSONScanner, _ range: Range<Int>, _ m: ObjectMembers, _ u: Unit) -> Bool {
+    func classifyObject(_ s: JSONScanner, _ range: Range<Int>, _ m: inout ObjectMembers, _ u: Unit) -> Bool {
         if let msg = m.message, msg.kind == .string, let ts = m.timestamp {
             formats.insert(.cloudWatchEventLines)
             emitCloudWatchEvent(
@@ -336,7 +341,7 @@ extension RecordReader {
                     malformed(.brokenJSON, line: line, "embedded payload is not valid JSON")
                     return
                 }
-                handleTopObject(s, i..<e, m, u)
+                handleTopObject(s, i..<e, &m, u)
                 i = s.skipSpace(e)
             case 91:
                 guard let (v, next) = s.value(at: i), v.kind == .array else {

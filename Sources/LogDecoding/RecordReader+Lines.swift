@@ -115,7 +115,7 @@ extension RecordReader {
                 if q == e {
                     jsonLineCount += 1
                     handleTopObject(
-                        scanner, 0..<objEnd, m,
+                        scanner, 0..<objEnd, &m,
                         Unit(line: lineNo, bufferOffset: nil, multiline: false, concatenated: false))
                     checkUTF8(view(s, e), line: lineNo)
                     return true
@@ -171,7 +171,7 @@ extension RecordReader {
             }
             var m = ObjectMembers()
             if let objEnd = ObjectMembers.scan(scanner, at: 0, into: &m) {
-                handleTopObject(scanner, 0..<objEnd, m, unit)
+                handleTopObject(scanner, 0..<objEnd, &m, unit)
             } else {
                 malformed(.brokenJSON, line: lineNo, "not a JSON object")
             }

@@ -370,7 +370,7 @@ extension RecordReader {
         case .topArray:
             var m = ObjectMembers()
             if isObject, let e = ObjectMembers.scan(s, at: 0, into: &m) {
-                if !classifyObject(s, 0..<e, m, u) { walker.unknownElements = true }
+                if !classifyObject(s, 0..<e, &m, u) { walker.unknownElements = true }
             } else {
                 walker.unknownElements = true
             }
@@ -398,7 +398,7 @@ extension RecordReader {
                     line: walker.topLine, bufferOffset: walker.topStart, multiline: true,
                     concatenated: walker.concatenated)
                 if let e = ObjectMembers.scan(s, at: 0, into: &m) {
-                    handleTopObject(s, 0..<e, m, u)
+                    handleTopObject(s, 0..<e, &m, u)
                 } else {
                     malformed(.brokenJSON, line: walker.topLine, "invalid JSON object")
                 }
