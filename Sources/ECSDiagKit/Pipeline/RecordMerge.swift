@@ -44,26 +44,36 @@ struct RecordMerge {
         while let cursor = heap.popMin() {
             let i = Int(cursor.input)
             guard var view = heads[i] else { continue }
-            let time = cursor.time
-            view.time = time == Int64.min ? nil : EventTime(milliseconds: time)
-            if view.time != nil {
-                mergeTime = max(mergeTime, time)
-                lastTime[i] = time
-                let line = view.source.line + inputs[i].lineOffset
-                view.source.line = line
-                let path = inputs[i].path
-                processor.process(view, sourceText: { "\(path):\(line)" }, onSignal: onSignal, into: &transitions)
-                if !transitions.isEmpty { emit(&transitions) }
-            }
-            processed += 1
-            if processed & 0xFFFF == 0, let progress {
-                progress(inputs.reduce(0) { $0 + $1.reader.bytesRead }, processed)
-            }
-            if let next = inputs[i].reader.next() {
-                heads[i] = next
-                heap.insert(MergeCursor(time: effectiveTime(next, i), input: cursor.input))
-            } else {
-                heads[i] = nil
+            heads[i] = nil
+            let reader = inputs[i].reader
+            let path = inputs[i].path
+            let lineOffset = inputs[i].lineOffset
+            var time = cursor.time
+            // Run of this input: keep taking its records while they would come out of the heap first anyway
+            // (earlier than every other head, ties by input order), so the common case costs no heap operation.
+            while true {
+                view.time = time == Int64.min ? nil : EventTime(milliseconds: time)
+                if view.time != nil {
+                    mergeTime = max(mergeTime, time)
+                    lastTime[i] = time
+                    let line = view.source.line + lineOffset
+                    view.source.line = line
+                    processor.process(view, sourceText: { "\(path):\(line)" }, onSignal: onSignal, into: &transitions)
+                    if !transitions.isEmpty { emit(&transitions) }
+                }
+                processed += 1
+                if processed & 0xFFFF == 0, let progress {
+                    progress(inputs.reduce(0) { $0 + $1.reader.bytesRead }, processed)
+                }
+                guard let next = reader.next() else { break }
+                let nextCursor = MergeCursor(time: effectiveTime(next, i), input: cursor.input)
+                if let other = heap.min, other < nextCursor {
+                    heads[i] = next
+                    heap.insert(nextCursor)
+                    break
+                }
+                view = next
+                time = nextCursor.time
             }
         }
         return processed
