@@ -142,9 +142,10 @@ struct DaemonRestartTests {
         try await Self.compare(outcome, label: "SIGKILL")
     }
 
-    /// SIGKILL right after an alert reached the journal: the checkpoint still lists it in the outbox (it is written
-    /// before sending), so the restart must find it in the journal by ECSDIAG_ALERT_ID and not send it again.
-    @Test func sigkillAfterJournalingReconcilesTheOutbox() async throws {
+    /// SIGKILL right after an alert reached the journal: the outbox ledger lists it (appended before sending, then
+    /// marked sent), the checkpoint is older, so the restart reads the input again, decides the alert again and must
+    /// not send it again.
+    @Test func sigkillAfterJournalingDoesNotSendTwice() async throws {
         let binary = try DaemonHarness.requireBinaryAndJournal()
         let dir = try DaemonTestDirectory("restart-reconcile")
         defer { dir.remove() }
@@ -154,11 +155,12 @@ struct DaemonRestartTests {
         let thirdDenialTime = try #require(DaemonCorpus.eventTime(lines[d[2]]))
         // The alert is decided when event time passes the third denial + the 30 s allowed lateness: part 1 ends with
         // the first line past that, so the batch that decides the alert is the last one before the kill (and the
-        // checkpoint written before sending still lists the alert in its outbox).
+        // outbox ledger written before sending still lists the alert).
         let trigger = try #require(lines.indices.first { (DaemonCorpus.eventTime(lines[$0]) ?? 0) > thirdDenialTime + 30_000 })
         let split = trigger + 1
         let followed = dir.logs + "/app.log"
-        let config = try dir.writeConfig(sources: [followed])
+        // No periodic checkpoint between sending and the kill: the ledger, not the checkpoint, carries the alert.
+        let config = try dir.writeConfig(sources: [followed], checkpointIntervalMilliseconds: 60_000)
         let first = try DaemonProcess.run(binary, config: config, directory: dir)
         defer { first.stop() }
         let appender = try DaemonLogAppender(path: followed)
@@ -166,12 +168,14 @@ struct DaemonRestartTests {
         let journaled = try await DaemonJournal.waitForAlerts(services: [service]) { !$0.isEmpty }
         try #require(journaled.count == 1, "the firing entry reached the journal: \(journaled); stderr: \(first.standardError)")
         await first.killNow()
-        let outbox = DaemonCheckpointSnapshot.read(dir.checkpointPath)?.outbox ?? []
-        if !outbox.contains(where: { $0.service == service }) {
-            // Still a valid run, but the reconciliation path was not exercised.
-            Issue.record("the checkpoint's outbox no longer held the sent alert at the kill: \(outbox)")
+        let ledgerPath = (dir.checkpointPath as NSString).deletingLastPathComponent + "/outbox-ledger.jsonl"
+        let ledger = (try? String(contentsOfFile: ledgerPath, encoding: .utf8)) ?? ""
+        if !ledger.contains(service) {
+            // Still a valid run (a checkpoint came between sending and the kill), but the ledger path was not exercised.
+            Issue.record("the outbox ledger no longer held the sent alert at the kill: \(ledger)")
         }
 
+        try dir.writeConfig(sources: [followed])  // the restart checkpoints often again, to see it catch up
         let second = try DaemonProcess.run(binary, config: config, directory: dir)
         defer { second.stop() }
         try await appender.append(lines[split...], chunks: 4)

@@ -128,13 +128,15 @@ struct DaemonTestDirectory {
     /// Writes the daemon configuration (top-level daemon keys, then one `[[source]]` per path) and returns its path.
     @discardableResult
     func writeConfig(
-        sources: [String], startPosition: String = "beginning", pollIntervalMilliseconds: Int = 100, extra: String = ""
+        sources: [String], startPosition: String = "beginning", pollIntervalMilliseconds: Int = 100,
+        checkpointIntervalMilliseconds: Int = 200, extra: String = ""
     ) throws -> String {
         var text = """
             # written by DaemonTestSupport
             state_directory = "\(state)"
             start_position = "\(startPosition)"
             poll_interval_ms = \(pollIntervalMilliseconds)
+            checkpoint_interval_ms = \(checkpointIntervalMilliseconds)
 
             """
         for source in sources { text += "[[source]]\npath = \"\(source)\"\n" }

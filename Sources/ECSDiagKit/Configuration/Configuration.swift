@@ -13,6 +13,13 @@ public struct Configuration: Sendable, Equatable {
     public var startPosition = StartPosition.end
     /// Stat-polling interval when inotify gives no wake-up, milliseconds (≤ 1000).
     public var pollIntervalMilliseconds = 1000
+    /// After a followed file changes, how long to wait before reading it, milliseconds (0: at once), so that a
+    /// burst of small appends is read, decoded and processed as one batch.
+    public var coalesceMilliseconds = 10
+    /// Longest time processed records wait for their checkpoint when they decided nothing, milliseconds. A
+    /// decided transition is always checkpointed before it is journaled; this only bounds how much input is
+    /// read again after a crash.
+    public var checkpointIntervalMilliseconds = 5000
     /// Followed sources: files, globs, directories (recursive) or `-` for standard input.
     public var sources: [String] = []
     /// AWS CLI JSON documents (task definition, describe-services, …) that sharpen diagnoses.

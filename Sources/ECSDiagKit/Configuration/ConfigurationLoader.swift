@@ -28,7 +28,10 @@ public enum ConfigurationLoader {
         var reader = TableReader(path: path, index: KeyLineIndex(text: text))
         var config = Configuration()
         try reader.allowOnly(
-            ["state_directory", "start_position", "poll_interval_ms", "context", "source", "engine", "rules"],
+            [
+                "state_directory", "start_position", "poll_interval_ms", "coalesce_ms", "checkpoint_interval_ms",
+                "context", "source", "engine", "rules",
+            ],
             in: root, at: ""
         )
         // Daemon settings are top-level keys, before the first table.
@@ -44,6 +47,12 @@ public enum ConfigurationLoader {
         }
         if let v = try reader.number(root, "poll_interval_ms", at: "", range: 10...1000) {
             config.pollIntervalMilliseconds = Int(v)
+        }
+        if let v = try reader.number(root, "coalesce_ms", at: "", range: 0...1000) {
+            config.coalesceMilliseconds = Int(v)
+        }
+        if let v = try reader.number(root, "checkpoint_interval_ms", at: "", range: 100...60_000) {
+            config.checkpointIntervalMilliseconds = Int(v)
         }
         if let v = try reader.strings(root, "context", at: "") { config.contextPaths = v }
         if let value = root["source"] {

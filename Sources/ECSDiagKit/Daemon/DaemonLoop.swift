@@ -9,11 +9,13 @@ import Glibc
 
 /// The daemon's processing loop: follow sources, decode, diagnose, journal, checkpoint — on one thread.
 ///
-/// Ordering makes restarts exact: a batch's transitions are put in the outbox and the checkpoint (file
-/// offsets + engine state + outbox) is written atomically *before* anything is sent to the journal; each journal
-/// entry carries a stable `ECSDIAG_ALERT_ID`, and after a crash the outbox is reconciled against the journal. So
-/// no record is skipped (offsets only advance with the engine state that consumed them) and no alert is written
-/// twice.
+/// Ordering makes restarts exact: a batch's transitions are put in the outbox and appended to the outbox ledger
+/// (`fdatasync`ed) *before* anything is sent to the journal; the checkpoint (file offsets + engine state + outbox,
+/// written atomically at least every `checkpoint_interval_ms`) empties the ledger. Each journal entry carries a
+/// stable `ECSDIAG_ALERT_ID`. After a crash the checkpoint is restored, the ledger's transitions go back to the
+/// outbox, which is reconciled against the journal, and the input read since the checkpoint is read again: its
+/// re-decided transitions that the ledger already holds are dropped. So no record is skipped (offsets only
+/// advance with the engine state that consumed them) and no alert is written twice.
 public final class DaemonLoop {
     /// What the loop talks to: swapped for in-memory versions in tests.
     public struct Dependencies {
@@ -65,6 +67,14 @@ public final class DaemonLoop {
     private var processor: RecordProcessor
     private var watcher: SourceWatcher
     private let store: CheckpointStore
+    private let ledger: OutboxLedger
+    /// The generation of the last checkpoint (see ``OutboxLedger``).
+    private var generation: UInt64 = 0
+    /// Ids of the ledger's transitions restored after a crash: re-decided while the input since the checkpoint
+    /// is read again, they are already in the outbox (or the journal) and are dropped once each.
+    private var redecided: Set<String> = []
+    /// Whether the last poll left data unread (the restart's re-reading is not over).
+    private var catchingUp = true
     private var outbox: [OutboxEntry] = []
     private var reportedToStderr: Set<String> = []
     private var gzipRead: [String] = []
@@ -82,6 +92,7 @@ public final class DaemonLoop {
         self.configuration = configuration
         self.deps = dependencies
         store = CheckpointStore(path: configuration.stateDirectory + "/checkpoint.json")
+        ledger = OutboxLedger(path: configuration.stateDirectory + "/outbox-ledger.jsonl")
         var restored: DaemonState?
         do {
             if let state = try store.load(DaemonState.self) {
@@ -104,7 +115,17 @@ public final class DaemonLoop {
             outbox = restored.outbox
             gzipRead = restored.gzipRead
             inputs = restored.inputs
+            generation = restored.generation ?? 0
             for (i, path) in inputs.enumerated() { inputIndex[path] = Int32(i) }
+        }
+        // Transitions decided after the checkpoint: expected again; those not known to be sent back to the outbox.
+        let since = ledger.contents(generation: generation)
+        outbox.removeAll { since.sent.contains($0.alertID) }
+        for entry in since.entries {
+            redecided.insert(entry.alertID)
+            if !since.sent.contains(entry.alertID), !outbox.contains(where: { $0.alertID == entry.alertID }) {
+                outbox.append(entry)
+            }
         }
         if configuration.sources.contains("-") {
             _ = fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK)
@@ -136,16 +157,20 @@ public final class DaemonLoop {
             if control.takeReload() { reload() }
             if !first { moreData = step() }
             first = false
-            if !outbox.isEmpty {
-                let before = outbox.count
-                flushOutbox()
-                if outbox.count != before { saveCheckpoint() }
-            }
-            saveCheckpointIfDue()
+            finishTurn()
             pingWatchdog()
             updateStatus()
             if !moreData, !control.stopRequested {
-                watcher.waitForChange(timeout: .milliseconds(stdinFramer == nil ? configuration.pollIntervalMilliseconds : 100))
+                let changed = watcher.waitForChange(
+                    timeout: .milliseconds(stdinFramer == nil ? configuration.pollIntervalMilliseconds : 100))
+                // Let a burst of appends land, so it is read as one batch instead of one wake-up per line.
+                if changed, configuration.coalesceMilliseconds > 0, !control.stopRequested {
+                    var pause = timespec(
+                        tv_sec: configuration.coalesceMilliseconds / 1000,
+                        tv_nsec: (configuration.coalesceMilliseconds % 1000) * 1_000_000)
+                    var left = timespec()
+                    while nanosleep(&pause, &left) != 0, errno == EINTR { pause = left }
+                }
             }
         }
         _ = try? deps.notifier?.stopping()
@@ -153,7 +178,26 @@ public final class DaemonLoop {
         flushOutbox()
     }
 
-    /// One poll: read what was appended, process it in event-time order, checkpoint, journal.
+    /// One turn of the loop without waiting: ``step()``, then retry the outbox and checkpoint when due.
+    /// - Returns: whether more data is waiting.
+    @discardableResult
+    public func turn() -> Bool {
+        let more = step()
+        finishTurn()
+        return more
+    }
+
+    private func finishTurn() {
+        if !outbox.isEmpty {
+            let before = outbox.count
+            flushOutbox()
+            if outbox.count != before { saveCheckpoint() }
+        }
+        saveCheckpointIfDue()
+    }
+
+    /// One poll: read what was appended, process it in event-time order, journal (the transitions are in the
+    /// outbox ledger first).
     /// - Returns: whether more data is waiting.
     @discardableResult
     public func step() -> Bool {
@@ -214,15 +258,20 @@ public final class DaemonLoop {
             }
         }
         if !merged.isEmpty || report.didWork {
-            for t in decided { enqueue(t) }
-            // A decided transition must be on disk before it is sent. Otherwise the checkpoint may lag a few
-            // second: after a crash the records since it are read again with the engine state that had not
-            // seen them, which decides the same transitions — nothing is lost and, with the outbox check,
-            // nothing is sent twice. Encoding the engine on every small batch would cost a core at 1 000 lines/s.
-            if !decided.isEmpty { saveCheckpoint() } else { checkpointDirty = true }
+            let entries = decided.compactMap { enqueue($0) }
+            // A decided transition must be on disk before it is sent: in the ledger (a few hundred bytes), not a
+            // whole checkpoint (the engine state: encoding it for every alert cost most of the daemon's CPU).
+            if !entries.isEmpty {
+                do { try ledger.append(entries, generation: generation) } catch {
+                    deps.log("cannot write the outbox ledger (\(error)); writing a checkpoint instead")
+                    saveCheckpoint()
+                }
+            }
+            checkpointDirty = true
             flushOutbox()
         }
-        return report.hasMoreData || moreStdin
+        catchingUp = report.hasMoreData || moreStdin
+        return catchingUp
     }
 
     private func index(of path: String) -> Int32 {
@@ -245,14 +294,19 @@ public final class DaemonLoop {
         return "\(path)@\(st.st_dev):\(st.st_ino):\(st.st_size)"
     }
 
-    private func enqueue(_ t: AlertTransition) {
-        outbox.append(OutboxEntry(alertID: AlertIdentity.id(of: t), transition: t))
+    /// Puts a decided transition in the outbox; returns the entry, or nil when the ledger already had it.
+    @discardableResult
+    private func enqueue(_ t: AlertTransition) -> OutboxEntry? {
+        let entry = OutboxEntry(alertID: AlertIdentity.id(of: t), transition: t)
+        if !redecided.isEmpty, redecided.remove(entry.alertID) != nil { return nil }
+        outbox.append(entry)
         if outbox.count > DaemonLoop.outboxCapacity {
             let excess = outbox.count - DaemonLoop.outboxCapacity
             dropped += excess
             deps.log("journal unavailable: \(excess) alert transition(s) dropped from the full queue")
             outbox.removeFirst(excess)
         }
+        return entry
     }
 
     /// Drops outbox entries the journal already has (written just before a crash).
@@ -277,14 +331,14 @@ public final class DaemonLoop {
             }
         }
         if sent > 0 {
+            do { try ledger.markSent(outbox.prefix(sent).map(\.alertID), generation: generation) } catch {
+                deps.log("cannot write the outbox ledger: \(error)")
+            }
             for entry in outbox.prefix(sent) { reportedToStderr.remove(entry.alertID) }
             outbox.removeFirst(sent)
             journaled += sent
         }
     }
-
-    /// Longest time a processed batch waits for its checkpoint when it decided nothing, milliseconds.
-    public static let checkpointIntervalMilliseconds: Int64 = 1000
 
     private var lastCheckpoint = timespec()
     private var checkpointDirty = false
@@ -297,7 +351,7 @@ public final class DaemonLoop {
         clock_gettime(CLOCK_MONOTONIC, &now)
         let elapsed = (Int64(now.tv_sec) - Int64(lastCheckpoint.tv_sec)) * 1000
             + (Int64(now.tv_nsec) - Int64(lastCheckpoint.tv_nsec)) / 1_000_000
-        if elapsed >= DaemonLoop.checkpointIntervalMilliseconds { saveCheckpoint() }
+        if elapsed >= Int64(configuration.checkpointIntervalMilliseconds) { saveCheckpoint() }
     }
 
     private func saveCheckpoint() {
@@ -305,9 +359,19 @@ public final class DaemonLoop {
         checkpointDirty = false
         let state = DaemonState(
             configPath: configPath, files: watcher.checkpoints(), engine: processor.engine, gzipRead: gzipRead,
-            outbox: outbox, inputs: inputs
+            outbox: outbox, inputs: inputs, generation: generation &+ 1
         )
-        do { try store.save(state) } catch { deps.log("cannot write checkpoint \(store.path): \(error)") }
+        do {
+            try store.save(state)
+        } catch {
+            deps.log("cannot write checkpoint \(store.path): \(error)")
+            return
+        }
+        // The checkpoint covers the ledger's transitions (sent, or in its outbox): start a new generation.
+        generation &+= 1
+        do { try ledger.reset() } catch { deps.log("cannot empty the outbox ledger: \(error)") }
+        // Once the input read again after a restart has been consumed, whatever was re-decided has been.
+        if !catchingUp { redecided.removeAll() }
     }
 
     /// SIGHUP: validates the configuration again; on success swaps it keeping correlation state, otherwise

@@ -19,6 +19,9 @@ struct DaemonState: Codable {
     var outbox: [OutboxEntry] = []
     /// Inputs seen, by index (`SourceRef.input`).
     var inputs: [String] = []
+    /// Bumped by every checkpoint; the outbox ledger's lines of this generation follow this state (absent in
+    /// checkpoints written before the ledger existed: 0).
+    var generation: UInt64?
 }
 
 /// A transition waiting to reach the journal, with the stable id that makes re-sending idempotent.

@@ -9,6 +9,8 @@ struct ConfigurationLoaderTests {
             state_directory = "/var/lib/ecsdiagd"
             start_position = "beginning"
             poll_interval_ms = 250
+            coalesce_ms = 0
+            checkpoint_interval_ms = 2000
             context = ["/etc/ecsdiagd/context"]
 
             [[source]]
@@ -35,6 +37,8 @@ struct ConfigurationLoaderTests {
         let config = try ConfigurationLoader.parse(text: text, path: "test.toml")
         #expect(config.startPosition == .beginning)
         #expect(config.pollIntervalMilliseconds == 250)
+        #expect(config.coalesceMilliseconds == 0)
+        #expect(config.checkpointIntervalMilliseconds == 2000)
         #expect(config.sources == ["/var/log/ecs/*.log", "-"])
         #expect(config.contextPaths == ["/etc/ecsdiagd/context"])
         #expect(config.settings.engine.allowedLatenessSeconds == 45)

@@ -17,6 +17,8 @@ struct DaemonLoopTests {
         let configPath: String
         let journal = InMemoryJournalWriter()
         var logged: [String] = []
+        /// Whether the daemon may read the journal back (a DynamicUser without journal access cannot).
+        var journalReadable = true
 
         init() throws {
             dir = FileManager.default.temporaryDirectory.appendingPathComponent("ecsdiagd-loop-\(UUID().uuidString)")
@@ -24,10 +26,15 @@ struct DaemonLoopTests {
             try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("state"), withIntermediateDirectories: true)
             configPath = dir.appendingPathComponent("ecsdiagd.toml").path
+            try writeConfiguration(checkpointIntervalMilliseconds: 100)
+        }
+
+        func writeConfiguration(checkpointIntervalMilliseconds: Int) throws {
             let text = """
                 state_directory = "\(dir.path)/state"
                 start_position = "beginning"
                 poll_interval_ms = 100
+                checkpoint_interval_ms = \(checkpointIntervalMilliseconds)
                 [[source]]
                 path = "\(logs.path)"
                 """
@@ -37,14 +44,19 @@ struct DaemonLoopTests {
         func loop() throws -> DaemonLoop {
             let configuration = try ConfigurationLoader.load(path: configPath)
             let journal = self.journal
+            let readable = journalReadable
             let deps = DaemonLoop.Dependencies(
                 journal: journal,
-                journalContains: { id in journal.entries.contains { $0.contains(JournalField(name: "ECSDIAG_ALERT_ID", value: id)) } },
+                journalContains: { id in
+                    readable ? journal.entries.contains { $0.contains(JournalField(name: "ECSDIAG_ALERT_ID", value: id)) } : nil
+                },
                 notifier: nil, log: { [weak self] in self?.logged.append($0) })
             return DaemonLoop(configPath: configPath, configuration: configuration, context: ServiceContext(), dependencies: deps)
         }
 
-        func drain(_ loop: DaemonLoop) { while loop.step() {} ; loop.step() }
+        func drain(_ loop: DaemonLoop) { while loop.turn() {} ; loop.turn() }
+
+        var ledgerPath: String { dir.path + "/state/outbox-ledger.jsonl" }
 
         /// Appends `lines` of `name` to the followed directory.
         func append(_ lines: ArraySlice<Substring>, to name: String) throws {
@@ -136,6 +148,39 @@ struct DaemonLoopTests {
         loop = try h.loop()
         h.drain(loop!)
         #expect(h.alerts.count == 1)
+    }
+
+    @Test(arguments: [true, false])
+    func crashAfterSendingSendsNothingTwiceEvenWithoutJournalAccess(journalReadable: Bool) throws {
+        let h = try Harness()
+        h.journalReadable = journalReadable
+        try h.writeConfiguration(checkpointIntervalMilliseconds: 60_000)  // only the first turn checkpoints
+        var loop: DaemonLoop? = try h.loop()
+        let files = try Self.scenarioFiles()
+        // A few lines: the first turn writes a checkpoint, and no alert is decided yet.
+        for (name, lines) in files { try h.append(lines[..<2], to: name) }
+        h.drain(loop!)
+        #expect(h.alerts.isEmpty)
+        // The rest decides the alert, which is sent; then the process dies before the next checkpoint.
+        for (name, lines) in files { try h.append(lines[2...], to: name) }
+        h.drain(loop!)
+        #expect(h.alerts.count == 1)
+        let ledger = try String(contentsOfFile: h.ledgerPath, encoding: .utf8)
+        #expect(ledger.contains("\"sent\""), "the journal's acceptance is in the ledger: \(ledger)")
+        loop = nil
+        // The restart reads the second half again from the checkpoint and decides the alert again: the ledger
+        // says it was sent, so neither the outbox nor the re-decision writes it twice.
+        loop = try h.loop()
+        h.drain(loop!)
+        #expect(h.alerts.count == 1)
+        // A later checkpoint empties the ledger.
+        try h.writeConfiguration(checkpointIntervalMilliseconds: 100)
+        loop = try h.loop()
+        h.drain(loop!)
+        Thread.sleep(forTimeInterval: 0.15)
+        try h.append(["{\"timestamp\":1795165200000,\"message\":\"ok\",\"logStreamName\":\"ecs/a/0123456789abcdef0123456789abcdef\"}"], to: "app.jsonl")
+        h.drain(loop!)
+        #expect((try? String(contentsOfFile: h.ledgerPath, encoding: .utf8)) == "")
     }
 
     @Test func corruptCheckpointIsReportedAndIgnored() throws {
