@@ -27,10 +27,13 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // SIMD byte-scanning kernels (multi-literal prefilter) with run-time CPU dispatch.
+        .target(name: "CByteScan"),
+
         // Pure core: bytes and event time in, signals and alert transitions out.
         .target(
             name: "DiagnosisRules",
-            dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["CByteScan", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         // Pure decoders: every CloudWatch / ECS / metrics shape into normalised records.
