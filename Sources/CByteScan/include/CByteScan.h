@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -57,6 +61,29 @@ uint64_t cbs_teddy_find(const cbs_teddy *t, const void *p, size_t n);
 
 /// `cbs_teddy_find` at a given level (clamped to what this CPU supports): for tests and measurements.
 uint64_t cbs_teddy_find_level(const cbs_teddy *t, const void *p, size_t n, int level);
+
+/// The index of the quote that closes a JSON string whose content starts at `p`, or -1 when [p, p + n) holds no
+/// unescaped quote. A backslash escapes the byte after it. When `has_backslash` is not NULL it is set to 1 when a
+/// backslash occurs before the closing quote, else 0 (unspecified when the result is -1).
+ptrdiff_t cbs_json_string_end(const void *p, size_t n, int *has_backslash);
+
+/// `cbs_json_string_end` at a given level (clamped to what this CPU supports): for tests and measurements.
+ptrdiff_t cbs_json_string_end_level(const void *p, size_t n, int *has_backslash, int level);
+
+/// `cbs_json_string_end` with its first 16 bytes looked at inline (SSE2, part of every x86_64 CPU): a string
+/// that ends within them without a backslash before its end costs no call. Short keys and values are most strings.
+static inline ptrdiff_t cbs_json_string_end_inline(const void *p, size_t n) {
+#if defined(__x86_64__) && defined(__SSE2__)
+    if (n >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+        unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+        // The first quote, when no backslash comes before it.
+        if (q != 0 && (b & ((q & (0u - q)) - 1)) == 0) return (ptrdiff_t)__builtin_ctz(q);
+    }
+#endif
+    return cbs_json_string_end(p, n, NULL);
+}
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,153 @@
+// JSON string end: the first quote not escaped by a backslash.
+//
+// Blocks of 16 or 32 bytes give a quote mask and a backslash mask at once. Which bytes are escaped follows from
+// the backslash mask with a few integer operations (simdjson's odd/even backslash-run trick): a run of backslashes
+// escapes the byte after it when the run is odd, counting from its start, so subtracting the run starts from the
+// run bits, with the odd bit positions set, separates the runs that start on even and odd positions. One bit
+// carries "the next block's first byte is escaped" across blocks. The first quote left is the end; no restart at
+// each escaped quote. The last, partial block is a full block ending at the input's end whose masks are shifted
+// past the bytes already scanned; only inputs shorter than one 16-byte block are scanned byte by byte.
+#include "CByteScan.h"
+#include "Internal.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+/// The escaped bytes of a block of `width` (1…64) bytes, from its backslash mask; `*carry` (0 or 1) says on entry
+/// whether the block's first byte is escaped and on return whether the next block's is.
+static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t *carry, unsigned width) {
+    const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+    const uint64_t all = width == 64 ? ~0ull : (1ull << width) - 1;
+    // Backslashes that may escape something: all but an escaped first byte.
+    uint64_t potential = backslash & ~*carry;
+    // 1 at escaping backslashes and at the bytes they escape, within the block.
+    uint64_t code = ((((potential << 1) | odd) - potential) ^ odd) & all;
+    uint64_t escaped = code ^ (backslash | *carry);
+    *carry = (code & backslash) >> (width - 1) & 1;
+    return escaped & all;
+}
+
+/// Reports whether a backslash came before the end, when asked, and returns the end.
+static inline ptrdiff_t done(ptrdiff_t end, uint64_t backslashes, int *has_backslash) {
+    if (has_backslash) *has_backslash = backslashes != 0;
+    return end;
+}
+
+/// The end in a block at `i` whose unescaped quotes are `q` (not 0) and backslashes `b`; `seen` are the
+/// backslashes of the blocks before.
+static inline ptrdiff_t found(size_t i, uint64_t q, uint64_t b, uint64_t seen, int *has_backslash) {
+    unsigned e = (unsigned)__builtin_ctzll(q);
+    return done((ptrdiff_t)(i + e), seen | (b & ((1ull << e) - 1)), has_backslash);
+}
+
+/// The scalar scan from `i`; `escaped` (0 or 1) says whether the byte at `i` is escaped.
+static inline ptrdiff_t scalar_from(const uint8_t *p, size_t n, size_t i, uint64_t escaped, uint64_t seen,
+                                    int *has_backslash) {
+    for (; i < n; i++) {
+        uint8_t c = p[i];
+        if (escaped) {
+            escaped = 0;
+        } else if (c == '\\') {
+            escaped = 1;
+            seen = 1;
+        } else if (c == '"') {
+            return done((ptrdiff_t)i, seen, has_backslash);
+        }
+    }
+    return done(-1, seen, has_backslash);
+}
+
+static ptrdiff_t string_end_scalar(const uint8_t *p, size_t n, int *has_backslash) {
+    return scalar_from(p, n, 0, 0, 0, has_backslash);
+}
+
+#if defined(__x86_64__)
+
+/// The block of `width` bytes at `i` whose quote and backslash masks are `q` and `b`: the end, or -1 with
+/// `*carry` and `*seen` updated.
+static inline ptrdiff_t block(size_t i, uint64_t q, uint64_t b, unsigned width, uint64_t *carry, uint64_t *seen,
+                              int *has_backslash) {
+    if ((b | *carry) != 0) q &= ~escaped_bytes(b, carry, width);
+    if (q) return found(i, q, b, *seen, has_backslash);
+    *seen |= b;
+    return -1;
+}
+
+/// The quote and backslash masks of the 16 bytes at `p`.
+static inline void masks_sse2(const uint8_t *p, uint64_t *q, uint64_t *b) {
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    *q = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    *b = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+}
+
+/// From `i` with 16-byte blocks; the last block of a input of at least 16 bytes ends at `n` and overlaps the
+/// previous one (its masks are shifted past the bytes already seen). Inputs under 16 bytes are scanned one by one.
+static inline ptrdiff_t sse2_from(const uint8_t *p, size_t n, size_t i, uint64_t carry, uint64_t seen,
+                                  int *has_backslash) {
+    uint64_t q, b;
+    for (; i + 16 <= n; i += 16) {
+        masks_sse2(p + i, &q, &b);
+        ptrdiff_t end = block(i, q, b, 16, &carry, &seen, has_backslash);
+        if (end >= 0) return end;
+    }
+    if (i == n) return done(-1, seen, has_backslash);
+    if (n < 16) return scalar_from(p, n, i, carry, seen, has_backslash);
+    unsigned shift = (unsigned)(16 - (n - i));
+    masks_sse2(p + n - 16, &q, &b);
+    ptrdiff_t end = block(i, q >> shift, b >> shift, (unsigned)(n - i), &carry, &seen, has_backslash);
+    return end >= 0 ? end : done(-1, seen, has_backslash);
+}
+
+static ptrdiff_t string_end_sse2(const uint8_t *p, size_t n, int *has_backslash) {
+    return sse2_from(p, n, 0, 0, 0, has_backslash);
+}
+
+/// The quote and backslash masks of the 32 bytes at `p`.
+__attribute__((target("avx2"))) static inline void masks_avx2(const uint8_t *p, uint64_t *q, uint64_t *b) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)p);
+    *q = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')));
+    *b = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+}
+
+/// 32-byte blocks, the last one overlapping like in `sse2_from`; inputs under 32 bytes go to `sse2_from`.
+__attribute__((target("avx2"))) static ptrdiff_t string_end_avx2(const uint8_t *p, size_t n, int *has_backslash) {
+    if (n < 32) return sse2_from(p, n, 0, 0, 0, has_backslash);
+    uint64_t carry = 0, seen = 0, q, b;
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        masks_avx2(p + i, &q, &b);
+        ptrdiff_t end = block(i, q, b, 32, &carry, &seen, has_backslash);
+        if (end >= 0) return end;
+    }
+    if (i == n) return done(-1, seen, has_backslash);
+    unsigned shift = (unsigned)(32 - (n - i));
+    masks_avx2(p + n - 32, &q, &b);
+    ptrdiff_t end = block(i, q >> shift, b >> shift, (unsigned)(n - i), &carry, &seen, has_backslash);
+    return end >= 0 ? end : done(-1, seen, has_backslash);
+}
+
+#endif
+
+// MARK: Dispatch
+
+ptrdiff_t cbs_json_string_end_level(const void *bytes, size_t n, int *has_backslash, int level) {
+    const uint8_t *p = bytes;
+#if defined(__x86_64__)
+    switch (cbs_clamp_level(level)) {
+    case CBS_LEVEL_AVX2: return string_end_avx2(p, n, has_backslash);
+    case CBS_LEVEL_SSE: return string_end_sse2(p, n, has_backslash);
+    default: break;
+    }
+#else
+    (void)level;
+#endif
+    return string_end_scalar(p, n, has_backslash);
+}
+
+ptrdiff_t cbs_json_string_end(const void *p, size_t n, int *has_backslash) {
+#if defined(__x86_64__)
+    if (cbs_level() == CBS_LEVEL_AVX2) return string_end_avx2(p, n, has_backslash);
+#endif
+    return cbs_json_string_end_level(p, n, has_backslash, CBS_LEVEL_AVX2);
+}
