@@ -1,4 +1,4 @@
-// JSON string end: the first quote not escaped by a backslash.
+// JSON scanning kernels. String end: the first quote not escaped by a backslash.
 //
 // Blocks of 16 or 32 bytes give a quote mask and a backslash mask at once. Which bytes are escaped follows from
 // the backslash mask with a few integer operations (simdjson's odd/even backslash-run trick): a run of backslashes
@@ -129,6 +129,118 @@ __attribute__((target("avx2"))) static ptrdiff_t string_end_avx2(const uint8_t *
 
 #endif
 
+// MARK: Container end
+//
+// From an opening bracket to the index after its matching close: one mask of quotes and brackets per block,
+// walked bit by bit with a depth counter. A quote opens a string: when the next quote of the same block has no
+// backslash before it, that quote closes the string and the walk goes on in the block; otherwise the string-end
+// kernel above finds the end and the scan resumes after it. `{` and `[` are not told apart (nor `}` and `]`).
+
+static ptrdiff_t container_end_scalar(const uint8_t *p, size_t n) {
+    long depth = 0;
+    for (size_t j = 0; j < n; j++) {
+        uint8_t c = p[j];
+        if (c == '"') {
+            ptrdiff_t e = string_end_scalar(p + j + 1, n - j - 1, NULL);
+            if (e < 0) return -1;
+            j += 1 + (size_t)e;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth <= 0) return depth == 0 ? (ptrdiff_t)(j + 1) : -1;
+        }
+    }
+    return -1;
+}
+
+#if defined(__x86_64__)
+
+/// The quotes, backslashes and brackets of one block (bit j: byte j).
+typedef struct json_masks {
+    uint64_t quote, backslash, bracket;
+} json_masks;
+
+typedef void (*json_mask_loader)(const uint8_t *p, json_masks *m);
+typedef ptrdiff_t (*json_string_end_fn)(const uint8_t *p, size_t n, int *has_backslash);
+
+/// The walk described above with blocks of `width` bytes (`n` at least `width`); the last block ends at `n` and
+/// has the positions already walked masked off. `load` and `string_end` are constants of the callers, inlined.
+__attribute__((always_inline)) static inline ptrdiff_t container_end_blocks(const uint8_t *p, size_t n,
+                                                                            unsigned width, json_mask_loader load,
+                                                                            json_string_end_fn string_end) {
+    long depth = 0;
+    size_t j = 0;
+    while (j < n) {
+        size_t base = j;
+        json_masks m;
+        if (j + width <= n) {
+            load(p + j, &m);
+        } else {
+            base = n - width;
+            load(p + base, &m);
+            unsigned seen = (unsigned)(j - base);
+            m.quote = m.quote >> seen << seen;
+            m.bracket = m.bracket >> seen << seen;
+        }
+        uint64_t todo = m.quote | m.bracket;
+        size_t next = base + width;
+        while (todo) {
+            unsigned k = (unsigned)__builtin_ctzll(todo);
+            if (m.quote >> k & 1) {
+                uint64_t after = ~0ull << k << 1;
+                uint64_t later = m.quote & after;
+                if (later && (m.backslash & after & ((later & (0 - later)) - 1)) == 0) {
+                    // The string closes in this block.
+                    todo &= ~0ull << __builtin_ctzll(later) << 1;
+                    continue;
+                }
+                ptrdiff_t end = string_end(p + base + k + 1, n - base - k - 1, NULL);
+                if (end < 0) return -1;
+                next = base + k + 1 + (size_t)end + 1;
+                break;
+            }
+            if ((p[base + k] | 0x20) == '{') {
+                depth++;
+            } else if (--depth <= 0) {
+                return depth == 0 ? (ptrdiff_t)(base + k + 1) : -1;
+            }
+            todo &= todo - 1;
+        }
+        j = next;
+    }
+    return -1;
+}
+
+static inline void json_masks_sse2(const uint8_t *p, json_masks *m) {
+    __m128i x = _mm_loadu_si128((const __m128i *)p);
+    __m128i folded = _mm_or_si128(x, _mm_set1_epi8(0x20));  // '[' -> '{', ']' -> '}'
+    m->quote = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+    m->backslash = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    m->bracket = (uint32_t)_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('}'))));
+}
+
+static ptrdiff_t container_end_sse2(const uint8_t *p, size_t n) {
+    if (n < 16) return container_end_scalar(p, n);
+    return container_end_blocks(p, n, 16, json_masks_sse2, string_end_sse2);
+}
+
+__attribute__((target("avx2"))) static inline void json_masks_avx2(const uint8_t *p, json_masks *m) {
+    __m256i x = _mm256_loadu_si256((const __m256i *)p);
+    __m256i folded = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
+    m->quote = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('"')));
+    m->backslash = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\\')));
+    m->bracket = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{')),
+                                                                 _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}'))));
+}
+
+__attribute__((target("avx2"))) static ptrdiff_t container_end_avx2(const uint8_t *p, size_t n) {
+    if (n < 32) return container_end_sse2(p, n);
+    return container_end_blocks(p, n, 32, json_masks_avx2, string_end_avx2);
+}
+
+#endif
+
 // MARK: Dispatch
 
 ptrdiff_t cbs_json_string_end_level(const void *bytes, size_t n, int *has_backslash, int level) {
@@ -150,4 +262,25 @@ ptrdiff_t cbs_json_string_end(const void *p, size_t n, int *has_backslash) {
     if (cbs_level() == CBS_LEVEL_AVX2) return string_end_avx2(p, n, has_backslash);
 #endif
     return cbs_json_string_end_level(p, n, has_backslash, CBS_LEVEL_AVX2);
+}
+
+ptrdiff_t cbs_json_container_end_level(const void *bytes, size_t n, int level) {
+    const uint8_t *p = bytes;
+#if defined(__x86_64__)
+    switch (cbs_clamp_level(level)) {
+    case CBS_LEVEL_AVX2: return container_end_avx2(p, n);
+    case CBS_LEVEL_SSE: return container_end_sse2(p, n);
+    default: break;
+    }
+#else
+    (void)level;
+#endif
+    return container_end_scalar(p, n);
+}
+
+ptrdiff_t cbs_json_container_end(const void *p, size_t n) {
+#if defined(__x86_64__)
+    if (cbs_level() == CBS_LEVEL_AVX2) return container_end_avx2(p, n);
+#endif
+    return cbs_json_container_end_level(p, n, CBS_LEVEL_AVX2);
 }

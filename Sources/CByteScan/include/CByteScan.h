@@ -70,6 +70,14 @@ ptrdiff_t cbs_json_string_end(const void *p, size_t n, int *has_backslash);
 /// `cbs_json_string_end` at a given level (clamped to what this CPU supports): for tests and measurements.
 ptrdiff_t cbs_json_string_end_level(const void *p, size_t n, int *has_backslash, int level);
 
+/// The index just after the bracket that closes the JSON object or array whose opening bracket is at `p`, or -1
+/// when [p, p + n) does not hold it (or a close comes first). Brackets inside strings do not count; `{` and `[`
+/// are not told apart (nor `}` and `]`): the input is not validated.
+ptrdiff_t cbs_json_container_end(const void *p, size_t n);
+
+/// `cbs_json_container_end` at a given level (clamped to what this CPU supports): for tests and measurements.
+ptrdiff_t cbs_json_container_end_level(const void *p, size_t n, int level);
+
 /// `cbs_json_string_end` with its first 16 bytes looked at inline (SSE2, part of every x86_64 CPU): a string
 /// that ends within them without a backslash before its end costs no call. Short keys and values are most strings.
 static inline ptrdiff_t cbs_json_string_end_inline(const void *p, size_t n) {

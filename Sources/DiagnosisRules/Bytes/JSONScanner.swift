@@ -67,26 +67,13 @@ public struct JSONScanner {
     }
 
     /// Given `i` at `{` or `[`, returns the index just after the matching close bracket.
+    ///
+    /// Quotes and brackets are found 16 or 32 bytes at a time (`cbs_json_container_end`); brackets inside
+    /// strings do not count.
     public func containerEnd(from i: Int) -> Int? {
-        var depth = 0
-        var j = i
-        let n = bytes.count
-        while j < n {
-            let c = bytes[j]
-            switch c {
-            case 34:
-                guard let (end, _) = stringEnd(from: j + 1) else { return nil }
-                j = end
-            case 123, 91: depth += 1
-            case 125, 93:
-                depth -= 1
-                if depth == 0 { return j + 1 }
-                if depth < 0 { return nil }
-            default: break
-            }
-            j += 1
-        }
-        return nil
+        guard let base = bytes.baseAddress, i >= 0, i < bytes.count else { return nil }
+        let end = cbs_json_container_end(base + i, bytes.count - i)
+        return end < 0 ? nil : i + end
     }
 
     /// Calls `body` with each member of the object starting at `objectStart` (the `{`), in order.

@@ -3,8 +3,8 @@ import DiagnosisRules
 import PropertyBased
 import Testing
 
-/// The JSON string-end kernel of `CByteScan` at every level against a byte-by-byte reference, and `JSONScanner`,
-/// which uses it.
+/// The JSON kernels of `CByteScan` (string end, container end) at every level against byte-by-byte references,
+/// and `JSONScanner`, which uses them.
 struct JSONStringEndTests {
     static let levels = [Int32(CBS_LEVEL_SCALAR), Int32(CBS_LEVEL_SSE), Int32(CBS_LEVEL_AVX2)]
 
@@ -112,6 +112,63 @@ struct JSONStringEndTests {
     @Test func randomBytesOfEveryValue() async {
         await propertyCheck(count: 400, input: Gen.uint8().array(of: 0...300)) { bytes in
             Self.expectStringEnd(bytes)
+        }
+    }
+
+    // MARK: Container end
+
+    /// The reference: `JSONScanner.containerEnd` as it was, byte by byte.
+    static func referenceContainerEnd(_ bytes: [UInt8]) -> Int? {
+        var depth = 0
+        var j = 0
+        while j < bytes.count {
+            switch bytes[j] {
+            case UInt8(ascii: "\""):
+                guard let end = referenceStringEnd(Array(bytes[(j + 1)...]))?.end else { return nil }
+                j += 1 + end
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 { return j + 1 }
+                if depth < 0 { return nil }
+            default: break
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    static func expectContainerEnd(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
+        let expected = referenceContainerEnd(bytes)
+        bytes.withUnsafeBytes { raw in
+            for level in levels {
+                let end = cbs_json_container_end_level(raw.baseAddress, raw.count, level)
+                #expect(end == expected ?? -1, "level \(level) on \(bytes)", sourceLocation: sourceLocation)
+            }
+            #expect(JSONScanner(raw).containerEnd(from: 0) == expected, sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func containersWithBracketsInStrings() {
+        let cases = [
+            #"{}"#, #"[]"#, #"{"a":"}"}"#, #"{"a":"\"}"}"#, #"[["]"],"\\"]"#, #"{"a":[1,{"b":"{["}],"c":"\\\""}x"#,
+            #"{"a""#, #"{"a":"unterminated}"#, "}", "", "[", #"{"k":"v"}   "#, #"{"a":[1,{"b":2]}"#,
+        ]
+        for text in cases {
+            for pad in [0, 5, 13, 14, 15, 16, 17, 29, 30, 31, 32, 33, 40] {
+                // Padding inside the container moves every structural byte across the block boundaries.
+                let bytes = Array(text.utf8)
+                let padded = bytes.isEmpty ? bytes : [bytes[0]] + [UInt8](repeating: 32, count: pad) + bytes.dropFirst()
+                Self.expectContainerEnd(padded)
+            }
+        }
+    }
+
+    @Test func randomNestedContainers() async {
+        let pieces = ["{", "}", "[", "]", "\"", #"\""#, #"\\"#, "\\", ",", ":", "1", "abc", " "].map { Array($0.utf8) }
+        await propertyCheck(count: 500, input: Gen.int(in: 0..<pieces.count).array(of: 0...80), Gen.bool()) {
+            picks, array in
+            Self.expectContainerEnd(Array((array ? "[" : "{").utf8) + picks.flatMap { pieces[$0] })
         }
     }
 }
