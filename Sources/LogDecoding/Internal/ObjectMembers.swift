@@ -86,6 +86,14 @@ struct ObjectMembers {
                 i = e + 1
             } else if (c >= 48 && c <= 57) || c == 45 {
                 var j = i + 1
+                // Eight digits at a time first (epoch-millisecond timestamps have 13): all bytes in 0x30…0x39.
+                let nibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+                let zeros: UInt64 = 0x3030_3030_3030_3030
+                while j + 8 <= n {
+                    let w = base.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                    guard w & nibbles == zeros, (w &+ 0x0606_0606_0606_0606) & nibbles == zeros else { break }
+                    j += 8
+                }
                 while j < n {
                     let d = at(j)
                     if (d >= 48 && d <= 57) || d == 46 || d == 101 || d == 69 || d == 43 || d == 45 {
