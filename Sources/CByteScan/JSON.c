@@ -1,12 +1,12 @@
 // JSON scanning kernels. String end: the first quote not escaped by a backslash.
 //
-// Blocks of 16 or 32 bytes give a quote mask and a backslash mask at once. Which bytes are escaped follows from
-// the backslash mask with a few integer operations (simdjson's odd/even backslash-run trick): a run of backslashes
-// escapes the byte after it when the run is odd, counting from its start, so subtracting the run starts from the
-// run bits, with the odd bit positions set, separates the runs that start on even and odd positions. One bit
-// carries "the next block's first byte is escaped" across blocks. The first quote left is the end; no restart at
-// each escaped quote. The last, partial block is a full block ending at the input's end whose masks are shifted
-// past the bytes already scanned; only inputs shorter than one 16-byte block are scanned byte by byte.
+// Blocks of 16 or 32 bytes give a quote mask Q and a backslash mask B at once. Which bytes are escaped follows
+// from B with a few integer operations (simdjson's trick): with ODD the odd bit positions, (((B << 1) | ODD) - B)
+// ^ ODD is 1 exactly at the backslashes that escape and at the bytes they escape, because the subtraction's borrow
+// runs through each run of backslashes and the parity of where the run starts decides which of its bytes escape.
+// One bit carries "the next block's first byte is escaped" across blocks. The first quote of Q left is the end:
+// no restart at each escaped quote. The last, partial block is a full block ending at the input's end whose masks
+// are shifted past the bytes already scanned; only inputs shorter than 16 bytes are scanned byte by byte.
 #include "CByteScan.h"
 #include "Internal.h"
 
@@ -14,31 +14,10 @@
 #include <immintrin.h>
 #endif
 
-/// The escaped bytes of a block of `width` (1…64) bytes, from its backslash mask; `*carry` (0 or 1) says on entry
-/// whether the block's first byte is escaped and on return whether the next block's is.
-static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t *carry, unsigned width) {
-    const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
-    const uint64_t all = width == 64 ? ~0ull : (1ull << width) - 1;
-    // Backslashes that may escape something: all but an escaped first byte.
-    uint64_t potential = backslash & ~*carry;
-    // 1 at escaping backslashes and at the bytes they escape, within the block.
-    uint64_t code = ((((potential << 1) | odd) - potential) ^ odd) & all;
-    uint64_t escaped = code ^ (backslash | *carry);
-    *carry = (code & backslash) >> (width - 1) & 1;
-    return escaped & all;
-}
-
 /// Reports whether a backslash came before the end, when asked, and returns the end.
 static inline ptrdiff_t done(ptrdiff_t end, uint64_t backslashes, int *has_backslash) {
     if (has_backslash) *has_backslash = backslashes != 0;
     return end;
-}
-
-/// The end in a block at `i` whose unescaped quotes are `q` (not 0) and backslashes `b`; `seen` are the
-/// backslashes of the blocks before.
-static inline ptrdiff_t found(size_t i, uint64_t q, uint64_t b, uint64_t seen, int *has_backslash) {
-    unsigned e = (unsigned)__builtin_ctzll(q);
-    return done((ptrdiff_t)(i + e), seen | (b & ((1ull << e) - 1)), has_backslash);
 }
 
 /// The scalar scan from `i`; `escaped` (0 or 1) says whether the byte at `i` is escaped.
@@ -63,6 +42,27 @@ static ptrdiff_t string_end_scalar(const uint8_t *p, size_t n, int *has_backslas
 }
 
 #if defined(__x86_64__)
+
+/// The escaped bytes of a block of `width` (1…64) bytes, from its backslash mask; `*carry` (0 or 1) says on entry
+/// whether the block's first byte is escaped and on return whether the next block's is.
+static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t *carry, unsigned width) {
+    const uint64_t odd = 0xAAAAAAAAAAAAAAAAull;
+    const uint64_t all = width == 64 ? ~0ull : (1ull << width) - 1;
+    // Backslashes that may escape something: all but an escaped first byte.
+    uint64_t potential = backslash & ~*carry;
+    // 1 at escaping backslashes and at the bytes they escape, within the block.
+    uint64_t code = ((((potential << 1) | odd) - potential) ^ odd) & all;
+    uint64_t escaped = code ^ (backslash | *carry);
+    *carry = (code & backslash) >> (width - 1) & 1;
+    return escaped & all;
+}
+
+/// The end in a block at `i` whose unescaped quotes are `q` (not 0) and backslashes `b`; `seen` are the
+/// backslashes of the blocks before.
+static inline ptrdiff_t found(size_t i, uint64_t q, uint64_t b, uint64_t seen, int *has_backslash) {
+    unsigned e = (unsigned)__builtin_ctzll(q);
+    return done((ptrdiff_t)(i + e), seen | (b & ((1ull << e) - 1)), has_backslash);
+}
 
 /// The block of `width` bytes at `i` whose quote and backslash masks are `q` and `b`: the end, or -1 with
 /// `*carry` and `*seen` updated.

@@ -201,6 +201,31 @@ __attribute__((always_inline)) static inline void verify(const cbs_teddy *t, con
     }
 }
 
+// MARK: Scalar
+
+/// The bucket bits of position `j` (bytes past the end read as 0, like the vector tails).
+static inline uint8_t scalar_buckets(const cbs_teddy *t, const uint8_t *p, size_t n, size_t j) {
+    uint8_t r = 0xFF;
+    for (int k = 0; k < 3; k++) {
+        uint8_t c = j + (size_t)k < n ? p[j + (size_t)k] : 0;
+        r &= t->masks[k][0][c & 15] & t->masks[k][1][c >> 4];
+    }
+    return r;
+}
+
+static uint64_t teddy_scalar(const cbs_teddy *t, const uint8_t *p, size_t n) {
+    uint64_t found = 0;
+    for (size_t j = 0; j + 1 < n; j++) {
+        uint8_t b = scalar_buckets(t, p, n, j);
+        if (b) verify(t, p, n, j, 1, &b, &found);
+    }
+    return found;
+}
+
+#if defined(__x86_64__)
+
+// MARK: Vector scans
+
 /// The two-byte literals at the last position, `n - 2` (the vector loops cover positions up to `n - 3`).
 static inline void verify_last_pair(const cbs_teddy *t, const uint8_t *p, size_t n, uint64_t *found) {
     uint64_t lits = t->two_byte & ~*found;
@@ -229,31 +254,6 @@ static inline void copy_small(uint8_t *dst, const uint8_t *src, size_t n) {
         for (size_t i = 0; i < n; i++) dst[i] = src[i];
     }
 }
-
-// MARK: Scalar
-
-/// The bucket bits of position `j` (bytes past the end read as 0, like the vector tails).
-static inline uint8_t scalar_buckets(const cbs_teddy *t, const uint8_t *p, size_t n, size_t j) {
-    uint8_t r = 0xFF;
-    for (int k = 0; k < 3; k++) {
-        uint8_t c = j + (size_t)k < n ? p[j + (size_t)k] : 0;
-        r &= t->masks[k][0][c & 15] & t->masks[k][1][c >> 4];
-    }
-    return r;
-}
-
-static uint64_t teddy_scalar(const cbs_teddy *t, const uint8_t *p, size_t n) {
-    uint64_t found = 0;
-    for (size_t j = 0; j + 1 < n; j++) {
-        uint8_t b = scalar_buckets(t, p, n, j);
-        if (b) verify(t, p, n, j, 1, &b, &found);
-    }
-    return found;
-}
-
-#if defined(__x86_64__)
-
-// MARK: Vector scans
 
 /// Looks up the block of positions at `q` (reading `width + 2` bytes); returns the lanes with candidates and, when
 /// there are some, stores each lane's bucket bits in `buckets`.
