@@ -27,14 +27,19 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
+        // SIMD byte-scanning kernels (multi-literal prefilter, JSON scanning) with run-time CPU dispatch.
+        .target(name: "CByteScan"),
+
         // Pure core: bytes and event time in, signals and alert transitions out.
         .target(
             name: "DiagnosisRules",
-            dependencies: [.product(name: "HeapModule", package: "swift-collections")],
+            dependencies: ["CByteScan", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: swiftSettings
         ),
         // Pure decoders: every CloudWatch / ECS / metrics shape into normalised records.
-        .target(name: "LogDecoding", dependencies: ["DiagnosisRules", "CZlib"], swiftSettings: swiftSettings),
+        .target(
+            name: "LogDecoding", dependencies: ["DiagnosisRules", "CByteScan", "CZlib"], swiftSettings: swiftSettings
+        ),
 
         // Imperative shell.
         .target(name: "SystemdJournal", dependencies: ["CSystemd"], swiftSettings: swiftSettings),
@@ -62,7 +67,9 @@ let package = Package(
 
         .testTarget(
             name: "DiagnosisRulesTests",
-            dependencies: ["DiagnosisRules", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "DiagnosisRules", "CByteScan", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LogDecodingTests", dependencies: ["LogDecoding", "DiagnosisRules"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

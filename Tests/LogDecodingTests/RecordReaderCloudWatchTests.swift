@@ -88,6 +88,29 @@ import Testing
         #expect(d.records.first?.task == "26feeb2c30cf4d7cb3ae44fd0e17719b")
     }
 
+    @Test func numbersEndAtTheirLastByteWhateverTheirLength() {
+        // Numbers are skipped eight digits at a time, then byte by byte: a timestamp of any length decodes the
+        // same first, last (right before the closing brace) or spaced, and the next member is still found.
+        // (Up to 17 digits: larger values trap in TimestampParser, a separate issue.)
+        for digits in 1...17 {
+            for suffix in ["", ".5", "e1", ".25E+1"] {
+                let number = String("17125678438270000".prefix(digits)) + suffix
+                let lines = [
+                    #"{"timestamp":\#(number),"message":"m","logStreamName":"ecs/web/26feeb2c30cf4d7cb3ae44fd0e17719b"}"#,
+                    #"{"message":"m","logStreamName":"ecs/web/26feeb2c30cf4d7cb3ae44fd0e17719b","timestamp":\#(number)}"#,
+                    #"{"timestamp": \#(number) , "message":"m","logStreamName":"ecs/web/26feeb2c30cf4d7cb3ae44fd0e17719b"}"#,
+                ]
+                let decoded = lines.map { decode($0) }
+                for d in decoded {
+                    #expect(d.records.count == 1 && d.report.isEmpty, "\(number)")
+                    #expect(d.records.map(\.time) == decoded[0].records.map(\.time), "\(number)")
+                    #expect(d.records.map(\.task) == decoded[0].records.map(\.task), "\(number)")
+                }
+                if digits == 13, suffix.isEmpty { #expect(decoded[0].records.first?.time == "2024-04-08T09:17:23.827Z") }
+            }
+        }
+    }
+
     @Test func prettyPrintedEventsOneAfterAnother() {
         let text = """
             {

@@ -1,18 +1,24 @@
+internal import CByteScan
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// A one-pass multi-literal matcher: a 64 Kbit bitmap of the literals' first two bytes, then `memcmp`.
+/// A one-pass multi-literal matcher: which of up to 64 literals occur in a byte buffer.
 ///
 /// Its cost barely depends on the number of literals, so every rule's required literal goes into one
 /// prefilter and a record is scanned once. It answers which literals occur (a bit set, up to 64 literals).
 /// Matching is case-sensitive and byte-exact; literals must be at least 2 bytes.
 ///
+/// On x86_64 with SSSE3 or AVX2 the scan is `CByteScan`'s Teddy kernel: nibble-table lookups of 16 or 32
+/// positions at once over the literals' first three bytes, then an exact check of each candidate. Elsewhere it
+/// is the scalar reference scan: a 64 Kbit bitmap of the literals' first two bytes, then `memcmp`. Both give
+/// the same bit mask.
+///
 /// The tables live in raw memory owned by an immutable class, so the scan does no bounds checks, no hashing
-/// and no reference counting per byte: a bigram whose bit is set indexes a 64 K-entry byte table (touched only
-/// on hits) that names its bucket, and the bucket is the bit mask of the literals starting with that bigram.
+/// and no reference counting per byte.
 public struct LiteralPrefilter: Sendable {
     /// The literals, in the order their bits are numbered.
     public let literals: [[UInt8]]
@@ -32,7 +38,32 @@ public struct LiteralPrefilter: Sendable {
     public func matches(in bytes: UnsafeRawBufferPointer) -> UInt64 {
         let n = bytes.count
         guard n >= 2, let base = bytes.baseAddress else { return 0 }
+        if tables.usesTeddy { return cbs_teddy_find(tables.teddy, base, n) }
         return tables.scan(base, n)
+    }
+
+    /// The scans `matches(in:)` can use; all give the same result.
+    enum Implementation: CaseIterable {
+        /// The scalar bigram-bitmap scan: the reference, and the fallback without SIMD.
+        case reference
+        /// The Teddy kernel, scalar lookups (the portable path of `CByteScan`).
+        case teddyScalar
+        /// The Teddy kernel with SSSE3 (16 positions at once), or the best level below it.
+        case teddySSSE3
+        /// The Teddy kernel with AVX2 (32 positions at once), or the best level below it.
+        case teddyAVX2
+    }
+
+    /// `matches(in:)` with a given scan (for tests and measurements).
+    func matches(in bytes: UnsafeRawBufferPointer, using implementation: Implementation) -> UInt64 {
+        let n = bytes.count
+        guard n >= 2, let base = bytes.baseAddress else { return 0 }
+        switch implementation {
+        case .reference: return tables.scan(base, n)
+        case .teddyScalar: return cbs_teddy_find_level(tables.teddy, base, n, Int32(CBS_LEVEL_SCALAR))
+        case .teddySSSE3: return cbs_teddy_find_level(tables.teddy, base, n, Int32(CBS_LEVEL_SSE))
+        case .teddyAVX2: return cbs_teddy_find_level(tables.teddy, base, n, Int32(CBS_LEVEL_AVX2))
+        }
     }
 
     /// Whether any literal occurs in `bytes`.
@@ -50,6 +81,11 @@ public struct LiteralPrefilter: Sendable {
         let bytes: UnsafeMutablePointer<UInt8>
         let offsets: UnsafeMutablePointer<Int>
         let lengths: UnsafeMutablePointer<Int>
+        /// The Teddy tables (they point into `bytes`).
+        let teddy: UnsafeMutablePointer<cbs_teddy>
+        /// Whether `matches(in:)` uses Teddy: the CPU has SSSE3 or AVX2 (the scalar Teddy path does not beat the
+        /// bitmap scan).
+        let usesTeddy: Bool
 
         init(_ literals: [[UInt8]]) {
             bitmap = .allocate(capacity: 1024)
@@ -62,6 +98,8 @@ public struct LiteralPrefilter: Sendable {
             bytes = .allocate(capacity: max(total, 1))
             offsets = .allocate(capacity: max(literals.count, 1))
             lengths = .allocate(capacity: max(literals.count, 1))
+            teddy = .allocate(capacity: 1)
+            usesTeddy = cbs_cpu_level() > CBS_LEVEL_SCALAR
             var buckets = 0
             var at = 0
             for (i, lit) in literals.enumerated() {
@@ -77,6 +115,10 @@ public struct LiteralPrefilter: Sendable {
                 lengths[i] = lit.count
                 at += lit.count
             }
+            let built = literals.map { UInt32($0.count) }.withUnsafeBufferPointer { lengths in
+                cbs_teddy_init(teddy, bytes, lengths.baseAddress, literals.count)
+            }
+            precondition(built == 0, "LiteralPrefilter: the Teddy tables could not be built")
         }
 
         deinit {
@@ -86,8 +128,12 @@ public struct LiteralPrefilter: Sendable {
             bytes.deallocate()
             offsets.deallocate()
             lengths.deallocate()
+            teddy.deallocate()
         }
 
+        /// The reference scan: at every byte, the bit of the bigram starting there; a set bit indexes the 64 K-entry
+        /// byte table (touched only on hits) that names its bucket, the bit mask of the literals starting with that
+        /// bigram, each then checked with `memcmp`.
         @inline(__always)
         func scan(_ base: UnsafeRawPointer, _ n: Int) -> UInt64 {
             var found: UInt64 = 0
