@@ -21,6 +21,21 @@ import Testing
         #expect(d.report.examples(.unknownJSONDocument).map(\.line) == [5])
     }
 
+    @Test("out-of-range numeric timestamps are malformed records, not a crash")
+    func outOfRangeTimestamps() {
+        let d = decode("""
+            {"timestamp":17125678438270000000,"message":"too large","logStreamName":"ecs/a/0123456789abcdef0123456789abcdef"}
+            {"timestamp":1e400,"message":"infinite","logStreamName":"ecs/a/0123456789abcdef0123456789abcdef"}
+            {"timestamp":1795165200000,"message":"ok after","logStreamName":"ecs/a/0123456789abcdef0123456789abcdef"}
+            {"time":9.3e18,"level":"info","msg":"unknown JSON line with a huge time"}
+
+            """)
+        #expect(d.payloads.contains("ok after"))
+        #expect(d.report.count(.brokenJSON) == 2)
+        #expect(d.records.count == 2)
+        #expect(d.times.last == .some(nil))
+    }
+
     @Test func exampleLimitIsConfigurable() throws {
         let reader = RecordReader(
             source: MemoryByteSource(try fixture("broken-json.jsonl")), input: 0,

@@ -63,7 +63,8 @@ public enum TimestampParser {
     /// Parses a JSON number that is an epoch time. Values ≥ 1e11 are milliseconds, smaller ones seconds.
     public static func parseEpoch(_ bytes: UnsafeRawBufferPointer) -> EventTime? {
         guard let v = parseDouble(bytes) else { return nil }
-        if v >= 1e11 { return EventTime(milliseconds: Int64(v.rounded())) }
+        // Numbers too large for an Int64 of milliseconds (or infinite) are not times: nil, not a trap.
+        if v >= 1e11 { return Int64(exactly: v.rounded()).map(EventTime.init(milliseconds:)) }
         if v > 0 { return EventTime(milliseconds: Int64((v * 1000).rounded())) }
         return nil
     }

@@ -96,7 +96,7 @@ enum JSONTree: Sendable, Equatable, Decodable {
             switch value {
             case .string(let text): result[key] = text
             case .bool(let flag): result[key] = flag ? "true" : "false"
-            case .number(let number): result[key] = number.rounded() == number ? String(Int(number)) : String(number)
+            case .number(let number): result[key] = Int(exactly: number).map { String($0) } ?? String(number)
             default: break
             }
         }
