@@ -164,14 +164,19 @@ extension RecordReader {
             task: FastParsing.taskSuffix(stream))
     }
 
+    /// `detail-type` (bit 0: an EventBridge event) and `ClusterName` (bit 1: Container Insights).
+    static let embeddedEventMarkers = LiteralPrefilter(literals: ["detail-type", "ClusterName"])
+
     /// Emits an EventBridge or Container Insights event carried as a message (escaped in a CloudWatch event,
     /// or plain in a tail line). Returns `false` when the message is neither.
     func emitEmbedded(
         _ payload: UnsafeRawBufferPointer, escaped: Bool, fallbackTime: EventTime?, line: Int64,
         group: UnsafeRawBufferPointer, stream: UnsafeRawBufferPointer
     ) -> Bool {
-        let eventBridge = ByteChecks.contains(payload, "detail-type", anchor: 6)
-        let insights = !eventBridge && ByteChecks.contains(payload, "ClusterName", anchor: 0)
+        // One SIMD pass for both markers (most JSON messages are application logs with neither).
+        let markers = RecordReader.embeddedEventMarkers.matches(in: payload)
+        let eventBridge = markers & 1 != 0
+        let insights = !eventBridge && markers & 2 != 0
         guard eventBridge || insights else { return false }
         if eventBridge && !ByteChecks.contains(payload, "aws.ecs", anchor: 3) { return false }
         let object: UnsafeRawBufferPointer

@@ -10,6 +10,49 @@ import Darwin
 public enum JSONString {
     /// Unescapes the content of a JSON string literal (without its quotes) into bytes, appending to `out`.
     public static func unescape(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let n = bytes.count
+        guard n > 0, let base = bytes.baseAddress else { return }
+        // Fast path: plain bytes and the one-byte escapes (`\"`, `\\`, `\n` …), written straight into a buffer —
+        // JSON carried in a message has an escape every few bytes, too often for a call per run. Each escape
+        // shrinks two bytes to one, so `n` bytes always suffice. `\u`, unknown escapes and a trailing backslash
+        // hand the rest to the general loop.
+        var i = 0
+        let plain = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
+            let out = buffer.baseAddress!
+            var w = 0
+            scan: while i < n {
+                let c = base.load(fromByteOffset: i, as: UInt8.self)
+                if c != 92 {
+                    out[w] = c
+                    w &+= 1
+                    i &+= 1
+                    continue
+                }
+                guard i + 1 < n else { break }
+                let m: UInt8
+                switch base.load(fromByteOffset: i + 1, as: UInt8.self) {
+                case 34: m = 34
+                case 92: m = 92
+                case 47: m = 47
+                case 98: m = 8
+                case 102: m = 12
+                case 110: m = 10
+                case 114: m = 13
+                case 116: m = 9
+                default: break scan
+                }
+                out[w] = m
+                w &+= 1
+                i &+= 2
+            }
+            count = w
+        }
+        out.append(contentsOf: plain)
+        if i < n { unescapeGeneral(UnsafeRawBufferPointer(rebasing: bytes[i...]), into: &out) }
+    }
+
+    /// Every escape, `\uXXXX` and surrogate pairs included.
+    private static func unescapeGeneral(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         var i = 0
         let n = bytes.count
         out.reserveCapacity(out.count + n)
