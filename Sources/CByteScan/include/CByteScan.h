@@ -78,6 +78,17 @@ ptrdiff_t cbs_json_container_end(const void *p, size_t n);
 /// `cbs_json_container_end` at a given level (clamped to what this CPU supports): for tests and measurements.
 ptrdiff_t cbs_json_container_end_level(const void *p, size_t n, int level);
 
+/// `cbs_byte_classes` bit: the span holds a byte >= 0x80.
+#define CBS_CLASS_HIGH 1u
+/// `cbs_byte_classes` bit: the span holds a byte < 0x20 (tab, line feed and carriage return included).
+#define CBS_CLASS_CONTROL 2u
+
+/// Which byte classes occur in [p, p + n): `CBS_CLASS_HIGH` and/or `CBS_CLASS_CONTROL`.
+unsigned cbs_byte_classes(const void *p, size_t n);
+
+/// `cbs_byte_classes` at a given level (clamped to what this CPU supports): for tests and measurements.
+unsigned cbs_byte_classes_level(const void *p, size_t n, int level);
+
 /// `cbs_json_string_end` with its first 16 bytes looked at inline (SSE2, part of every x86_64 CPU): a string
 /// that ends within them without a backslash before its end costs no call. Short keys and values are most strings.
 static inline ptrdiff_t cbs_json_string_end_inline(const void *p, size_t n) {

@@ -1,3 +1,4 @@
+internal import CByteScan
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,7 +8,7 @@
 /// Byte-level checks and transforms used per record: ASCII/UTF-8 validity, binary detection, ANSI stripping,
 /// literal search and base64. All allocation-free except where they write into a caller's storage.
 enum ByteChecks {
-    /// What a record's bytes contain, found in one 8-bytes-at-a-time pass.
+    /// What a record's bytes contain, found in one SIMD pass.
     struct Content {
         /// Some byte is ≥ 0x80 (UTF-8 must be validated).
         var hasHighBytes: Bool
@@ -15,31 +16,12 @@ enum ByteChecks {
         var hasControlBytes: Bool
     }
 
+    /// Which byte classes `[p, p + n)` holds: one SIMD pass (CByteScan), asked of every line.
     @inline(__always)
     static func content(_ p: UnsafeRawPointer, _ n: Int) -> Content {
-        var high: UInt64 = 0
-        var ctl: UInt64 = 0
-        var i = 0
-        let ones: UInt64 = 0x2020_2020_2020_2020
-        while i + 8 <= n {
-            let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            high |= w
-            ctl |= (w &- ones) & ~w
-            i += 8
-        }
-        var tailHigh: UInt8 = 0
-        var tailCtl = false
-        while i < n {
-            let c = p.load(fromByteOffset: i, as: UInt8.self)
-            tailHigh |= c
-            if c < 0x20 { tailCtl = true }
-            i += 1
-        }
-        let mask: UInt64 = 0x8080_8080_8080_8080
+        let classes = cbs_byte_classes(p, n)
         return Content(
-            hasHighBytes: (high & mask) != 0 || tailHigh & 0x80 != 0,
-            hasControlBytes: (ctl & mask) != 0 || tailCtl
-        )
+            hasHighBytes: classes & CBS_CLASS_HIGH != 0, hasControlBytes: classes & CBS_CLASS_CONTROL != 0)
     }
 
     /// Counts invalid UTF-8 sequences (each maximal invalid subpart counts once), starting the scan at the
