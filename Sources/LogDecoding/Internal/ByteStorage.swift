@@ -70,12 +70,14 @@ final class GrowableBytes {
 /// point at them have been handed out. Chunks are reused after `reset()`, so steady state allocates nothing;
 /// addresses never move, so views into it stay valid until the next reset.
 final class ByteArena {
-    private var chunks: [UnsafeMutableRawPointer] = []
-    private var current = -1
-    private var used = 0
+    // Owned by one reader and used on one thread, never re-entrantly: no dynamic exclusivity checks (they cost
+    // two runtime calls per record, in `reset`).
+    @exclusivity(unchecked) private var chunks: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private var current = -1
+    @exclusivity(unchecked) private var used = 0
     private let chunkSize: Int
-    private var large: [UnsafeMutableRawPointer] = []
-    private(set) var isEmpty = true
+    @exclusivity(unchecked) private var large: [UnsafeMutableRawPointer] = []
+    @exclusivity(unchecked) private(set) var isEmpty = true
 
     init(chunkSize: Int = 64 << 10) { self.chunkSize = chunkSize }
 
