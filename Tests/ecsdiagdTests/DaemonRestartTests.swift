@@ -164,7 +164,11 @@ struct DaemonRestartTests {
         let first = try DaemonProcess.run(binary, config: config, directory: dir)
         defer { first.stop() }
         let appender = try DaemonLogAppender(path: followed)
-        try await appender.append(lines[..<split], chunks: 4)
+        // The first lines (before the first denial) get the run's first checkpoint, which comes at once; the batch
+        // that decides the alert comes after it, so only the ledger can carry the alert.
+        try await appender.append(lines[..<d[0]], chunks: 1)
+        #expect(await DaemonCheckpointSnapshot.waitForCaughtUp(checkpoint: dir.checkpointPath, path: followed))
+        try await appender.append(lines[d[0]..<split], chunks: 4)
         let journaled = try await DaemonJournal.waitForAlerts(services: [service]) { !$0.isEmpty }
         try #require(journaled.count == 1, "the firing entry reached the journal: \(journaled); stderr: \(first.standardError)")
         await first.killNow()

@@ -22,20 +22,32 @@ extension SignalMatcher {
         /// - durations under keys containing `duration`, `latency`, `response_time`, `request_time`,
         ///   `responseTime`; see ``durationSeconds(_:key:valueAt:)`` for units;
         /// - express/morgan `dev`: `GET /x 500 30012.345 ms - 21` (ANSI colours allowed).
-        static func request(_ t: Text) -> Request? {
+        /// Which prefilter literals of request lines occurred: a search whose needle contains an absent literal
+        /// cannot succeed and is skipped (the result is the same, the record is scanned fewer times).
+        struct PresentLiterals: OptionSet {
+            let rawValue: UInt8
+            static let morgan = PresentLiterals(rawValue: 1)  // `ms - `
+            static let duration = PresentLiterals(rawValue: 2)  // `duration`
+            static let latency = PresentLiterals(rawValue: 4)  // `latency`
+            static let requestTime = PresentLiterals(rawValue: 8)  // `quest_time`
+            static let responseTime = PresentLiterals(rawValue: 16)  // `nse_time`
+            static let all = PresentLiterals(rawValue: 31)
+        }
+
+        static func request(_ t: Text, present: PresentLiterals = .all) -> Request? {
             var r = Request()
             if let (status, at) = statusAfterRequestLine(t) ?? statusKey(t) {
                 r.status = status
                 r.anchor = at
             }
-            if let (seconds, status, at) = morganDev(t) {
+            if present.contains(.morgan), let (seconds, status, at) = morganDev(t) {
                 r.seconds = seconds
                 if r.status == nil {
                     r.status = status
                     r.anchor = at
                 }
             }
-            if r.seconds == nil, let (seconds, at) = durationKey(t) {
+            if r.seconds == nil, let (seconds, at) = durationKey(t, present: present) {
                 r.seconds = seconds
                 if r.status == nil { r.anchor = at }
             }
@@ -59,9 +71,11 @@ extension SignalMatcher {
 
         /// Keys whose value is the response status.
         static let statusKeys: [StaticString] = ["status", "status_code", "statusCode", "http_status", "httpStatus"]
-        /// Key parts that name a request duration.
-        static let durationKeys: [StaticString] = [
-            "duration", "latency", "request_time", "response_time", "responseTime",
+        /// Key parts that name a request duration, with the prefilter literal each contains (`responseTime` has
+        /// none: always searched).
+        static let durationKeys: [(key: StaticString, literal: PresentLiterals)] = [
+            ("duration", .duration), ("latency", .latency), ("request_time", .requestTime),
+            ("response_time", .responseTime), ("responseTime", []),
         ]
 
         /// A status under a JSON or logfmt key.
@@ -122,8 +136,8 @@ extension SignalMatcher {
         }
 
         /// The first duration under a known key, in seconds.
-        static func durationKey(_ t: Text) -> (Double, Int)? {
-            for base in durationKeys {
+        static func durationKey(_ t: Text, present: PresentLiterals = .all) -> (Double, Int)? {
+            for (base, literal) in durationKeys where present.contains(literal) {
                 var i = 0
                 while let p = t.find(base, from: i) {
                     i = p + 1

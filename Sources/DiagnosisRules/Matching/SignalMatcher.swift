@@ -68,6 +68,19 @@ public struct SignalMatcher: Sendable {
     static let logRouterMask = mask(of: logRouterLiterals)
     static let requestMask = mask(of: requestLiterals)
 
+    /// The request parser's view of a prefilter mask: which of its needles' literals occurred.
+    static func presentRequestLiterals(_ mask: UInt64) -> AppLogParser.PresentLiterals {
+        var present: AppLogParser.PresentLiterals = []
+        for (bits, literal) in requestLiteralBits where mask & bits != 0 { present.insert(literal) }
+        return present
+    }
+
+    /// The prefilter bit of each literal the request parser's needles contain.
+    static let requestLiteralBits: [(UInt64, AppLogParser.PresentLiterals)] = [
+        (mask(of: ["ms - "]), .morgan), (mask(of: ["duration"]), .duration), (mask(of: ["latency"]), .latency),
+        (mask(of: ["quest_time"]), .requestTime), (mask(of: ["nse_time"]), .responseTime),
+    ]
+
     /// The prefilter bits of a group of core literals.
     static func mask(of group: [String]) -> UInt64 {
         guard let first = group.first, let start = coreLiterals.firstIndex(of: first) else { return 0 }
@@ -180,7 +193,7 @@ public struct SignalMatcher: Sendable {
     private func matchApplicationLog(_ record: RecordView, mask: UInt64, sourceText: () -> String) -> Signal? {
         var request: AppLogParser.Request?
         if mask & Self.requestMask != 0 {
-            request = AppLogParser.request(Text(record.payload))
+            request = AppLogParser.request(Text(record.payload), present: Self.presentRequestLiterals(mask))
             if let r = request, !SignalMatcher.isSignal(r) { request = nil }
         }
         if mask & ~Self.requestMask == 0, request == nil { return nil }

@@ -114,6 +114,24 @@ struct AppLogParserTests {
         }
     }
 
+    @Test("skipping the searches whose literal the prefilter did not see changes no result", arguments: requests.map(\.text) + [
+        #"GET /orders 200 12.345 ms - 512"#,
+        #"{"level":"info","responseTime":1500,"msg":"request completed"}"#,
+        #"{"request_time":"1.250","upstream_response_time":"1.249","status":200}"#,
+        #"{"response_time":2500,"statusCode":200}"#,
+        #"{"event":"stock reserved","duration_ms":91.9,"level":"info"}"#,
+        #"INFO:     10.0.0.142:50314 - "GET /payments HTTP/1.1" 200 OK"#,
+    ], [false, true])
+    func presentLiteralsDoNotChangeResults(_ text: String, escaped: Bool) {
+        let bytes = escaped ? MatcherFixture.jsonEscaped(text) : text
+        let prefilter = LiteralPrefilter(literals: SignalMatcher.prefilterLiterals)
+        let mask = Array(bytes.utf8).withUnsafeBytes { prefilter.matches(in: $0) }
+        let present = SignalMatcher.presentRequestLiterals(mask)
+        let full = MatcherFixture.withText(bytes) { SignalMatcher.AppLogParser.request($0) }
+        let skipping = MatcherFixture.withText(bytes) { SignalMatcher.AppLogParser.request($0, present: present) }
+        #expect(full == skipping)
+    }
+
     @Test("request figures are read from escaped bytes without unescaping")
     func requestOnEscapedBytes() {
         let escaped = MatcherFixture.jsonEscaped(#"{"status": 502, "duration_ms": 30012}"#)
