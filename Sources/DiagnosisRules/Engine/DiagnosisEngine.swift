@@ -127,10 +127,7 @@ public struct DiagnosisEngine: Sendable, Codable {
 
     /// Whether the task's log group or stream is already known (so the caller can skip building the strings
     /// for `noteStream` on every record of an interleaved export).
-    public func knowsStream(of task: TaskID) -> Bool {
-        guard let entry = identity.tasks[task] else { return false }
-        return entry.logGroup != nil || entry.container != nil
-    }
+    public func knowsStream(of task: TaskID) -> Bool { identity.knowsStream(of: task) }
 
     /// Notes one ALB request of a target group (FNV-1a hash of its ARN): `slow` when its target processing time
     /// is at or above the saturation latency threshold.

@@ -27,7 +27,7 @@ public struct IdentityDirectory: Sendable, Codable {
     public static let maxServices = 10_000
 
     /// Tasks by id.
-    public private(set) var tasks: [TaskID: TaskIdentity] = [:]
+    public private(set) var tasks = TaskMap<TaskIdentity>()
     /// Service name → cluster ("" when two clusters run a service of that name).
     public private(set) var serviceClusters: [String: String] = [:]
     /// Log group → the service whose tasks write it (learned when a stream's task has a known service).
@@ -45,11 +45,13 @@ public struct IdentityDirectory: Sendable, Codable {
     public mutating func learn(task: TaskID, service: String?, cluster: String?, at time: Int64) {
         let service = (service?.isEmpty ?? true) ? nil : service
         let cluster = (cluster?.isEmpty ?? true) ? nil : cluster
-        if let i = tasks.index(forKey: task) {
+        if let i = tasks.slot(of: task) {
             // Fast path: nothing new about the task.
-            let e = tasks.values[i]
-            if (service == nil || e.service == service) && (cluster == nil || e.cluster == cluster) {
-                if time > e.lastSeen { tasks.values[i].lastSeen = time }
+            let same = tasks.withValue(atSlot: i) { e in
+                (service == nil || e.service == service) && (cluster == nil || e.cluster == cluster)
+            }
+            if same {
+                tasks.modifyValue(atSlot: i) { e in if time > e.lastSeen { e.lastSeen = time } }
                 return
             }
         }
@@ -112,7 +114,8 @@ public struct IdentityDirectory: Sendable, Codable {
         } else if let task = signal.task, let cluster = signal.cluster, !cluster.isEmpty {
             learn(task: task, service: nil, cluster: cluster, at: t)
         }
-        if let task = signal.task, signal.logGroup != nil || signal.logStream != nil, tasks[task]?.logGroup == nil {
+        if let task = signal.task, signal.logGroup != nil || signal.logStream != nil,
+           tasks.slot(of: task).map({ i in tasks.withValue(atSlot: i) { $0.logGroup == nil } }) ?? true {
             learnStream(task: task, logGroup: signal.logGroup, logStream: signal.logStream, at: t)
         }
         if region == nil {
@@ -150,9 +153,19 @@ public struct IdentityDirectory: Sendable, Codable {
         return Resolution(service: ServiceKey(cluster: cluster, service: service), inferredFrom: inferred)
     }
 
+    /// Whether the task's log group or awslogs container is known (one lookup, nothing copied).
+    public func knowsStream(of task: TaskID) -> Bool {
+        guard let i = tasks.slot(of: task) else { return false }
+        return tasks.withValue(atSlot: i) { $0.logGroup != nil || $0.container != nil }
+    }
+
     /// The service of a task, when known (fallback from its log group).
     public func service(ofTask task: TaskID) -> ServiceKey? {
-        guard let e = tasks[task] else { return nil }
+        guard let i = tasks.slot(of: task) else { return nil }
+        return tasks.withValue(atSlot: i) { service(of: $0) }
+    }
+
+    private func service(of e: borrowing TaskIdentity) -> ServiceKey? {
         var s = e.service
         if s == nil, let lg = e.logGroup {
             s = (logGroupServices.isEmpty ? nil : logGroupServices[lg]) ?? e.logGroupService ?? AWSNames.serviceName(fromLogGroup: lg)
@@ -171,12 +184,12 @@ public struct IdentityDirectory: Sendable, Codable {
 
     /// Evicts tasks idle since before `cutoff` and, over `cap`, the least recently seen.
     mutating func evict(before cutoff: Int64, cap: Int) {
-        if tasks.contains(where: { $0.value.lastSeen < cutoff }) { tasks = tasks.filter { $0.value.lastSeen >= cutoff } }
+        tasks.removeAll { _, e in e.lastSeen < cutoff }
         if tasks.count > cap {
             let keep = max(0, cap - cap / 4)
             let order = tasks.map { ($0.value.lastSeen, $0.key) }.sorted { $0 > $1 }
             let kept = Set(order.prefix(keep).map(\.1))
-            tasks = tasks.filter { kept.contains($0.key) }
+            tasks.removeAll { id, _ in !kept.contains(id) }
         }
     }
 }
