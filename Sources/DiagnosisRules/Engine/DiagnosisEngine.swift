@@ -355,18 +355,23 @@ public struct DiagnosisEngine: Sendable, Codable {
 
     // MARK: Timelines and eviction
 
+    /// Folds the tasks' pending log counts into the service timelines and per-service first-log times.
     private mutating func flushLogs() {
         var pending: [(TaskID, Int64, Int, Int64)] = []
         logs.takePending { pending.append(($0, $1, $2, $3)) }
+        guard !pending.isEmpty else { return }
+        identity.beginResolving()
+        var counts: [LogFold.Count] = []
+        counts.reserveCapacity(pending.count)
         for (task, minute, count, first) in pending {
-            guard let key = identity.service(ofTask: task) else {
+            guard let key = identity.serviceKeyID(ofTask: task) else {
                 // The task's identity may arrive with a later signal: retry for ten minutes of event time.
                 if frontier == .min || minute >= frontier - 600_000 { logs.requeue(task: task, minute: minute, count: count) }
                 continue
             }
-            timeline.update(key, at: minute) { $0.logRecords += count }
-            logs.noteServiceLogged(key.service, at: first)
+            counts.append(LogFold.Count(key: key, minute: minute, count: count, first: first))
         }
+        LogFold.apply(counts, keys: identity.interned, timeline: &timeline, logs: &logs)
     }
 
     private mutating func sweep() {

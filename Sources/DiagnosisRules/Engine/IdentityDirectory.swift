@@ -14,6 +14,20 @@ public struct IdentityDirectory: Sendable, Codable {
         /// The service named by `logGroup` (`/ecs/orders-api` → `orders-api`), derived once when the log group is
         /// learned rather than on every lookup.
         public var logGroupService: String? = nil
+        /// `IdentityDirectory.serviceKeyID(ofTask:)`'s answer (−1: none), computed at `cacheStamp` (0: none) from
+        /// the side maps' entries for log group `cacheGroup` and service `cacheName` (interned ids, −1: not
+        /// consulted); not persisted.
+        var cachedKey: Int32 = -1
+        var cacheGroup: Int32 = -1
+        var cacheName: Int32 = -1
+        var cacheStamp: UInt64 = 0
+
+        enum CodingKeys: String, CodingKey { case service, cluster, container, logGroup, lastSeen, logGroupService }
+
+        public static func == (a: TaskIdentity, b: TaskIdentity) -> Bool {
+            a.service == b.service && a.cluster == b.cluster && a.container == b.container && a.logGroup == b.logGroup
+                && a.lastSeen == b.lastSeen && a.logGroupService == b.logGroupService
+        }
     }
 
     /// How a signal's service was found.
@@ -35,6 +49,20 @@ public struct IdentityDirectory: Sendable, Codable {
     /// An AWS region seen in an ARN, for commands and snippets.
     public private(set) var region: String?
 
+    /// The resolution cache's bookkeeping (not persisted). Task entries cache their resolved service key with the
+    /// clock value it was computed at; an entry's own changes clear its cache, and a side-map change stamps the log
+    /// group or service it concerns, so only the entries that consulted it recompute.
+    private(set) var interned = ServiceInterner()
+    private var clock: UInt64 = 1
+    /// Caches computed before this are void (a side map was cleared, or the interner renumbered).
+    private var validFrom: UInt64 = 1
+    /// When each log group's `logGroupServices` entry last changed, by interned group id.
+    private var groupChanged: [UInt64] = []
+    /// When each service's `serviceClusters` entry last changed, by interned name id.
+    private var nameChanged: [UInt64] = []
+
+    enum CodingKeys: String, CodingKey { case tasks, serviceClusters, logGroupServices, region }
+
     /// An empty directory.
     public init() {}
 
@@ -47,11 +75,8 @@ public struct IdentityDirectory: Sendable, Codable {
         let cluster = (cluster?.isEmpty ?? true) ? nil : cluster
         if let i = tasks.slot(of: task) {
             // Fast path: nothing new about the task.
-            let same = tasks.withValue(atSlot: i) { e in
-                (service == nil || e.service == service) && (cluster == nil || e.cluster == cluster)
-            }
-            if same {
-                tasks.modifyValue(atSlot: i) { e in if time > e.lastSeen { e.lastSeen = time } }
+            if (service == nil || tasks[slot: i].service == service) && (cluster == nil || tasks[slot: i].cluster == cluster) {
+                if time > tasks[slot: i].lastSeen { tasks[slot: i].lastSeen = time }
                 return
             }
         }
@@ -59,6 +84,7 @@ public struct IdentityDirectory: Sendable, Codable {
         if let service { entry.service = service }
         if let cluster { entry.cluster = cluster }
         entry.lastSeen = max(entry.lastSeen, time)
+        entry.cacheStamp = 0
         tasks[task] = entry
         if let s = entry.service {
             if let c = entry.cluster { learnCluster(c, of: s) }
@@ -75,6 +101,7 @@ public struct IdentityDirectory: Sendable, Codable {
         }
         if let logStream, let c = AWSNames.containerName(fromStream: logStream) { entry.container = c }
         entry.lastSeen = max(entry.lastSeen, time)
+        entry.cacheStamp = 0
         tasks[task] = entry
         if let s = entry.service, let lg = entry.logGroup { learnLogGroup(lg, service: s) }
     }
@@ -83,11 +110,18 @@ public struct IdentityDirectory: Sendable, Codable {
     public mutating func learnCluster(_ cluster: String, of service: String) {
         guard !cluster.isEmpty, !service.isEmpty else { return }
         if let known = serviceClusters[service] {
-            if known != cluster, !known.isEmpty { serviceClusters[service] = "" }
+            if known != cluster, !known.isEmpty {
+                serviceClusters[service] = ""
+                clusterChanged(of: service)
+            }
             return
         }
-        if serviceClusters.count >= Self.maxServices { serviceClusters.removeAll() }
+        if serviceClusters.count >= Self.maxServices {
+            serviceClusters.removeAll()
+            voidCaches()
+        }
         serviceClusters[service] = cluster
+        clusterChanged(of: service)
     }
 
     /// Learns a region from an ARN.
@@ -98,8 +132,12 @@ public struct IdentityDirectory: Sendable, Codable {
 
     private mutating func learnLogGroup(_ group: String, service: String) {
         guard logGroupServices[group] != service else { return }
-        if logGroupServices.count >= Self.maxServices { logGroupServices.removeAll() }
+        if logGroupServices.count >= Self.maxServices {
+            logGroupServices.removeAll()
+            voidCaches()
+        }
         logGroupServices[group] = service
+        serviceChanged(ofLogGroup: group)
     }
 
     /// Learns what a signal says about identity (task ↔ service ↔ cluster, region).
@@ -115,7 +153,7 @@ public struct IdentityDirectory: Sendable, Codable {
             learn(task: task, service: nil, cluster: cluster, at: t)
         }
         if let task = signal.task, signal.logGroup != nil || signal.logStream != nil,
-           tasks.slot(of: task).map({ i in tasks.withValue(atSlot: i) { $0.logGroup == nil } }) ?? true {
+           tasks.slot(of: task).map({ tasks[slot: $0].logGroup == nil }) ?? true {
             learnStream(task: task, logGroup: signal.logGroup, logStream: signal.logStream, at: t)
         }
         if region == nil {
@@ -156,16 +194,18 @@ public struct IdentityDirectory: Sendable, Codable {
     /// Whether the task's log group or awslogs container is known (one lookup, nothing copied).
     public func knowsStream(of task: TaskID) -> Bool {
         guard let i = tasks.slot(of: task) else { return false }
-        return tasks.withValue(atSlot: i) { $0.logGroup != nil || $0.container != nil }
+        return tasks[slot: i].logGroup != nil || tasks[slot: i].container != nil
     }
 
     /// The service of a task, when known (fallback from its log group).
     public func service(ofTask task: TaskID) -> ServiceKey? {
         guard let i = tasks.slot(of: task) else { return nil }
-        return tasks.withValue(atSlot: i) { service(of: $0) }
+        return Self.service(of: tasks[slot: i], logGroupServices: logGroupServices, serviceClusters: serviceClusters)
     }
 
-    private func service(of e: borrowing TaskIdentity) -> ServiceKey? {
+    private static func service(
+        of e: borrowing TaskIdentity, logGroupServices: [String: String], serviceClusters: [String: String]
+    ) -> ServiceKey? {
         var s = e.service
         if s == nil, let lg = e.logGroup {
             s = (logGroupServices.isEmpty ? nil : logGroupServices[lg]) ?? e.logGroupService ?? AWSNames.serviceName(fromLogGroup: lg)
@@ -175,6 +215,72 @@ public struct IdentityDirectory: Sendable, Codable {
         var cluster = e.cluster
         if cluster == nil, !serviceClusters.isEmpty, let c = serviceClusters[name], !c.isEmpty { cluster = c }
         return ServiceKey(cluster: cluster, service: name)
+    }
+
+    /// `service(ofTask:)` as an id into `interned`, cached in the task's entry until the entry or a side-map entry
+    /// it consulted changes. Call `beginResolving()` before a batch: ids stay valid until the next call.
+    mutating func serviceKeyID(ofTask task: TaskID) -> Int32? {
+        guard let i = tasks.slot(of: task) else { return nil }
+        let stamp = tasks[slot: i].cacheStamp
+        if stamp >= validFrom {
+            let group = Int(tasks[slot: i].cacheGroup)
+            let name = Int(tasks[slot: i].cacheName)
+            if group < 0 || groupChanged[group] <= stamp, name < 0 || nameChanged[name] <= stamp {
+                let cached = tasks[slot: i].cachedKey
+                return cached < 0 ? nil : cached
+            }
+        }
+        // What service(of:) consults: logGroupServices[logGroup] when the entry names no service, and
+        // serviceClusters[name] when it names no cluster.
+        let key = Self.service(of: tasks[slot: i], logGroupServices: logGroupServices, serviceClusters: serviceClusters)
+        let id = key.map { interned.id(of: $0) } ?? -1
+        let groupID = tasks[slot: i].service == nil ? tasks[slot: i].logGroup.map { interned.groupID(of: $0) } ?? -1 : -1
+        let nameID = id >= 0 && tasks[slot: i].cluster == nil ? interned.nameOfKey[Int(id)] : -1
+        if groupID >= 0 { Self.cover(&groupChanged, groupID) }
+        if nameID >= 0 { Self.cover(&nameChanged, nameID) }
+        // A read-out on a copy of the engine must not copy the whole table just to cache.
+        if tasks.isUniquelyOwned {
+            tasks[slot: i].cachedKey = id
+            tasks[slot: i].cacheGroup = groupID
+            tasks[slot: i].cacheName = nameID
+            tasks[slot: i].cacheStamp = clock
+        }
+        return id < 0 ? nil : id
+    }
+
+    /// Starts a batch of `serviceKeyID(ofTask:)` calls: renumbers (voiding every cache) when the interner has
+    /// grown large, so it stays bounded.
+    mutating func beginResolving() {
+        guard interned.isFull else { return }
+        interned = ServiceInterner()
+        groupChanged = []
+        nameChanged = []
+        voidCaches()
+    }
+
+    private mutating func voidCaches() {
+        clock &+= 1
+        validFrom = clock
+    }
+
+    /// Stamps `serviceClusters[service]`'s change.
+    private mutating func clusterChanged(of service: String) {
+        clock &+= 1
+        let id = interned.nameID(of: service)
+        Self.cover(&nameChanged, id)
+        nameChanged[Int(id)] = clock
+    }
+
+    /// Stamps `logGroupServices[group]`'s change.
+    private mutating func serviceChanged(ofLogGroup group: String) {
+        clock &+= 1
+        let id = interned.groupID(of: group)
+        Self.cover(&groupChanged, id)
+        groupChanged[Int(id)] = clock
+    }
+
+    private static func cover(_ log: inout [UInt64], _ id: Int32) {
+        if log.count <= Int(id) { log.append(contentsOf: repeatElement(0, count: Int(id) + 1 - log.count)) }
     }
 
     /// A log group known to belong to `service` (for snippets).

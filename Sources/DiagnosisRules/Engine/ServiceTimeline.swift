@@ -83,6 +83,14 @@ public struct TimelineStore: Sendable, Codable {
         }
     }
 
+    /// Whether updates of `service` for minutes `lo…hi` (ms) give the same timeline in any order and grouping:
+    /// none of them lies more than the retention before the latest minute they or the stored ones reach, so
+    /// `update` neither drops nor prunes any of them and only their sums matter.
+    func acceptsInAnyOrder(service: String, from lo: Int64, through hi: Int64) -> Bool {
+        let stored = byService[service]?.minutes.last?.minute.milliseconds ?? hi
+        return lo >= max(stored, hi) &- Self.retentionMinutes * 60_000
+    }
+
     /// All timelines, ordered by service.
     public var timelines: [ServiceTimeline] { byService.values.sorted { $0.service < $1.service } }
 

@@ -52,22 +52,9 @@ public struct TaskLogTable: Sendable, Codable {
         let minute = time - ((time % 60_000) + 60_000) % 60_000
         if let i = tasks.slot(of: task) {
             // One lookup, then the entry is updated in place.
-            let (isNewDirty, spill) = tasks.modifyValue(atSlot: i) { e -> (Bool, Spill?) in
-                if time < e.first { e.first = time }
-                if time > e.last { e.last = time }
-                if e.pendingCount == 0 {
-                    e.pendingMinute = minute
-                    e.pendingCount = 1
-                    return (true, nil)
-                } else if e.pendingMinute == minute {
-                    e.pendingCount &+= 1
-                    return (false, nil)
-                }
-                let spill = Spill(task: task, minute: e.pendingMinute, count: e.pendingCount)
-                e.pendingMinute = minute
-                e.pendingCount = 1
-                return (false, spill)
-            }
+            var isNewDirty = false
+            var spill: Spill?
+            Self.tally(time, minute: minute, task: task, into: &tasks[slot: i], isNewDirty: &isNewDirty, spill: &spill)
             if let spill { overflow.append(spill) }
             if isNewDirty { dirty.append(task) }
             return false
@@ -77,11 +64,31 @@ public struct TaskLogTable: Sendable, Codable {
         return true
     }
 
+    /// Counts one record of `task` at `time` into its entry.
+    @inline(__always)
+    private static func tally(
+        _ time: Int64, minute: Int64, task: TaskID, into e: inout Entry, isNewDirty: inout Bool, spill: inout Spill?
+    ) {
+        if time < e.first { e.first = time }
+        if time > e.last { e.last = time }
+        if e.pendingCount == 0 {
+            e.pendingMinute = minute
+            e.pendingCount = 1
+            isNewDirty = true
+        } else if e.pendingMinute == minute {
+            e.pendingCount &+= 1
+        } else {
+            spill = Spill(task: task, minute: e.pendingMinute, count: e.pendingCount)
+            e.pendingMinute = minute
+            e.pendingCount = 1
+        }
+    }
+
     /// The first log record time of `task`, if one at or before `limit` was seen (later ones may not have
     /// arrived yet, so they are not trusted for decisions at `limit`).
     public func firstLogTime(_ task: TaskID, notAfter limit: Int64) -> Int64? {
         guard let i = tasks.slot(of: task) else { return nil }
-        let f = tasks.withValue(atSlot: i) { $0.first }
+        let f = tasks[slot: i].first
         guard f <= limit else { return nil }
         return f
     }
@@ -107,10 +114,10 @@ public struct TaskLogTable: Sendable, Codable {
         overflow.removeAll(keepingCapacity: true)
         for t in dirty {
             guard let i = tasks.slot(of: t) else { continue }
-            let e = tasks.value(atSlot: i)
+            let e = tasks[slot: i]
             guard e.pendingCount > 0 else { continue }
             body(t, e.pendingMinute, Int(e.pendingCount), e.first)
-            tasks.modifyValue(atSlot: i) { $0.pendingCount = 0 }
+            tasks[slot: i].pendingCount = 0
         }
         dirty.removeAll(keepingCapacity: true)
     }

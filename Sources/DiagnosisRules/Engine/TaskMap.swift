@@ -101,18 +101,14 @@ public struct TaskMap<Value> {
     /// The slot holding `key`, if present. Valid until the next insertion or removal.
     func slot(of key: TaskID) -> Int? { storage?.find(key) }
 
-    /// The value in slot `i` (from `slot(of:)`).
-    func value(atSlot i: Int) -> Value { storage!.values[i] }
-
-    /// Reads the value in slot `i` in place, without copying it.
-    func withValue<R>(atSlot i: Int, _ body: (borrowing Value) throws -> R) rethrows -> R {
-        try body(storage!.values[i])
-    }
-
-    /// Mutates the value in slot `i` (from `slot(of:)`) in place.
-    mutating func modifyValue<R>(atSlot i: Int, _ body: (inout Value) throws -> R) rethrows -> R {
-        makeUnique()
-        return try body(&storage!.values[i])
+    /// The value in slot `i` (from `slot(of:)`), read and mutated in place: `map[slot: i].field` neither copies
+    /// the whole value nor, when writing, anything but a shared table (copy-on-write keeps slots in place).
+    subscript(slot i: Int) -> Value {
+        _read { yield storage.unsafelyUnwrapped.values[i] }
+        _modify {
+            makeUnique()
+            yield &storage.unsafelyUnwrapped.values[i]
+        }
     }
 
     /// Inserts an entry for a key known to be absent.

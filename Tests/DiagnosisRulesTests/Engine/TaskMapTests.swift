@@ -96,7 +96,7 @@ import Testing
         for n in 0..<100 { a[Self.id(n)] = n }
         var b = a
         b[Self.id(1)] = -1
-        if let i = b.slot(of: Self.id(2)) { b.modifyValue(atSlot: i) { $0 = -2 } }
+        if let i = b.slot(of: Self.id(2)) { b[slot: i] = -2 }
         b.removeValue(forKey: Self.id(3))
         b.insertNew(Self.id(1000), 1000)
         let c = a
@@ -162,7 +162,7 @@ import Testing
                     #expect(map.removeValue(forKey: key) == reference.removeValue(forKey: key))
                 case 70..<85:
                     if let i = map.slot(of: key) {
-                        map.modifyValue(atSlot: i) { $0 += 1 }
+                        map[slot: i] += 1
                         reference[key]! += 1
                     } else {
                         #expect(reference[key] == nil)
