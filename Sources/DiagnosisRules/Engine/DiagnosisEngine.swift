@@ -120,6 +120,19 @@ public struct DiagnosisEngine: Sendable, Codable {
     /// Notes a task's log group and awslogs stream (once per stream): identity fallback for its signals.
     public mutating func noteStream(task: TaskID, logGroup: String?, logStream: String?, time: EventTime) {
         identity.learnStream(task: task, logGroup: logGroup, logStream: logStream, at: time.milliseconds)
+        capIdentity()
+    }
+
+    /// `noteStream(task:logGroup:logStream:time:)` from the record's UTF-8 bytes (empty: absent), for the
+    /// pipeline: builds neither the stream's name nor, when seen lately, the group's.
+    public mutating func noteStream(
+        task: TaskID, logGroupBytes: UnsafeRawBufferPointer, logStreamBytes: UnsafeRawBufferPointer, time: EventTime
+    ) {
+        identity.learnStream(task: task, logGroupBytes: logGroupBytes, logStreamBytes: logStreamBytes, at: time.milliseconds)
+        capIdentity()
+    }
+
+    private mutating func capIdentity() {
         if identity.count > settings.engine.maxTrackedTasks {
             identity.evict(before: .min, cap: settings.engine.maxTrackedTasks)
         }

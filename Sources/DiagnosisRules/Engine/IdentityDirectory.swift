@@ -49,6 +49,8 @@ public struct IdentityDirectory: Sendable, Codable {
     /// An AWS region seen in an ARN, for commands and snippets.
     public private(set) var region: String?
 
+    /// Log groups seen lately, by the FNV-1a hash of their bytes (not persisted).
+    private var recentLogGroups: [UInt64: (name: String, service: String?)] = [:]
     /// The resolution cache's bookkeeping (not persisted). Task entries cache their resolved service key with the
     /// clock value it was computed at; an entry's own changes clear its cache, and a side-map change stamps the log
     /// group or service it concerns, so only the entries that consulted it recompute.
@@ -94,16 +96,59 @@ public struct IdentityDirectory: Sendable, Codable {
 
     /// Learns a task's log group and awslogs stream (first record of a stream).
     public mutating func learnStream(task: TaskID, logGroup: String?, logStream: String?, at time: Int64) {
-        var entry = tasks[task] ?? TaskIdentity(service: nil, cluster: nil, container: nil, logGroup: nil, lastSeen: time)
+        learnStream(
+            task: task, logGroup: logGroup, logGroupService: nil,
+            container: logStream.flatMap { AWSNames.containerName(fromStream: $0) }, at: time)
+    }
+
+    /// `learnStream(task:logGroup:logStream:at:)` from a record's UTF-8 bytes (empty: absent): the stream's name is
+    /// never built, and a log group seen lately is neither built nor parsed again.
+    public mutating func learnStream(
+        task: TaskID, logGroupBytes: UnsafeRawBufferPointer, logStreamBytes: UnsafeRawBufferPointer, at time: Int64
+    ) {
+        let group = logGroupBytes.isEmpty ? nil : recentLogGroup(logGroupBytes)
+        learnStream(
+            task: task, logGroup: group?.name, logGroupService: group.map { $0.service },
+            container: logStreamBytes.isEmpty ? nil : AWSNames.containerName(fromStream: logStreamBytes), at: time)
+    }
+
+    /// - Parameter logGroupService: the service `logGroup` names, when already derived (`.some(nil)`: none).
+    private mutating func learnStream(
+        task: TaskID, logGroup: String?, logGroupService: String??, container: String?, at time: Int64
+    ) {
+        let i = tasks.slot(of: task)
+        var entry = i.map { tasks[slot: $0] }
+            ?? TaskIdentity(service: nil, cluster: nil, container: nil, logGroup: nil, lastSeen: time)
         if let logGroup, !logGroup.isEmpty, entry.logGroup != logGroup {
             entry.logGroup = logGroup
-            entry.logGroupService = AWSNames.serviceName(fromLogGroup: logGroup)
+            entry.logGroupService = logGroupService ?? AWSNames.serviceName(fromLogGroup: logGroup)
         }
-        if let logStream, let c = AWSNames.containerName(fromStream: logStream) { entry.container = c }
+        if let container { entry.container = container }
         entry.lastSeen = max(entry.lastSeen, time)
         entry.cacheStamp = 0
-        tasks[task] = entry
+        if let i { tasks[slot: i] = entry } else { tasks.insertNew(task, entry) }
         if let s = entry.service, let lg = entry.logGroup { learnLogGroup(lg, service: s) }
+    }
+
+    /// The log group of `bytes` and the service it names, from `recentLogGroups` when seen lately. Tasks of one
+    /// group then share one string.
+    private mutating func recentLogGroup(_ bytes: UnsafeRawBufferPointer) -> (name: String, service: String?) {
+        let hash = ByteHash.fnv1a(bytes)
+        if let known = recentLogGroups[hash], Self.hasBytes(known.name, bytes) { return known }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let group = (name: name, service: AWSNames.serviceName(fromLogGroup: name))
+        if recentLogGroups.count >= Self.maxServices { recentLogGroups.removeAll() }
+        recentLogGroups[hash] = group
+        return group
+    }
+
+    private static func hasBytes(_ text: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            for i in 0..<utf8.count where utf8[i] != bytes[i] { return false }
+            return true
+        }
     }
 
     /// Learns that `service` runs in `cluster`.

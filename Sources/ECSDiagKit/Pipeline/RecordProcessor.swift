@@ -40,10 +40,7 @@ public struct RecordProcessor {
            !(view.logGroup.isEmpty && view.logStream.isEmpty) {
             // The first record of a stream: tell the engine which group/stream the task logs to (rare).
             lastStreamTask = task
-            engine.noteStream(
-                task: task, logGroup: view.logGroup.isEmpty ? nil : String(decoding: view.logGroup, as: UTF8.self),
-                logStream: view.logStream.isEmpty ? nil : String(decoding: view.logStream, as: UTF8.self), time: time
-            )
+            engine.noteStream(task: task, logGroupBytes: view.logGroup, logStreamBytes: view.logStream, time: time)
         }
         engine.noteRecord(time: time, isApplicationLog: view.isApplicationLog, task: view.task)
         switch view.kind {

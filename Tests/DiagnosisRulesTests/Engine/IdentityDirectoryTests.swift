@@ -104,3 +104,42 @@ import Testing
         }
     }
 }
+
+@Suite struct IdentityDirectoryStreamTests {
+    /// Learning a stream from bytes (log groups repeating, some invalid UTF-8, some absent) leaves the directory
+    /// as learning it from the decoded strings does.
+    @Test func learningFromBytesMatchesLearningFromStrings() async {
+        let groups: [[UInt8]] = [
+            [], Array("/ecs/orders".utf8), Array("/ecs/cart".utf8), [0x2F, 0xFF, 0x61],
+            Array("/aws/ecs/containerinsights/prod/performance".utf8),
+        ]
+        let containers: [[UInt8]] = [Array("web".utf8), Array("wörker".utf8), [0xC3], []]
+        await propertyCheck(count: 30, input: Gen.uint64()) { seed in
+            var rng = EngineShuffleRNG(seed: seed)
+            var fromBytes = IdentityDirectory()
+            var fromStrings = IdentityDirectory()
+            for step in 0..<200 {
+                let task = Scenario.task(Int.random(in: 0..<30, using: &rng))
+                if Int.random(in: 0..<5, using: &rng) == 0 {
+                    fromBytes.learn(task: task, service: "svc-\(step % 3)", cluster: nil, at: Int64(step))
+                    fromStrings.learn(task: task, service: "svc-\(step % 3)", cluster: nil, at: Int64(step))
+                    continue
+                }
+                let group = groups.randomElement(using: &rng)!
+                let stream: [UInt8] = Bool.random(using: &rng)
+                    ? [] : Array("ecs/".utf8) + containers.randomElement(using: &rng)! + Array("/\(task)".utf8)
+                group.withUnsafeBytes { g in
+                    stream.withUnsafeBytes { s in
+                        fromBytes.learnStream(task: task, logGroupBytes: g, logStreamBytes: s, at: Int64(step))
+                    }
+                }
+                fromStrings.learnStream(
+                    task: task, logGroup: group.isEmpty ? nil : String(decoding: group, as: UTF8.self),
+                    logStream: stream.isEmpty ? nil : String(decoding: stream, as: UTF8.self), at: Int64(step))
+            }
+            #expect(Dictionary(uniqueKeysWithValues: fromBytes.tasks.map { ($0.key, $0.value) })
+                == Dictionary(uniqueKeysWithValues: fromStrings.tasks.map { ($0.key, $0.value) }))
+            #expect(fromBytes.logGroupServices == fromStrings.logGroupServices)
+        }
+    }
+}
