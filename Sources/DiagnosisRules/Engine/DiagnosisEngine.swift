@@ -117,6 +117,24 @@ public struct DiagnosisEngine: Sendable, Codable {
         }
     }
 
+    /// Notes an application log record as `noteLogRecord(time:task:)` does, first learning the task's log group and
+    /// awslogs stream from the record's UTF-8 bytes (`noteStream(task:logGroupBytes:logStreamBytes:time:)`) when
+    /// any are given and the task's are not known yet. Returns whether it learned them.
+    ///
+    /// The pipeline's per-record call: one mutating call, so the engine is never copied to ask `knowsStream(of:)`.
+    @discardableResult
+    public mutating func noteLogRecord(
+        time: EventTime, task: TaskID?, logGroupBytes: UnsafeRawBufferPointer, logStreamBytes: UnsafeRawBufferPointer
+    ) -> Bool {
+        var learned = false
+        if let task, !(logGroupBytes.isEmpty && logStreamBytes.isEmpty), !identity.knowsStream(of: task) {
+            noteStream(task: task, logGroupBytes: logGroupBytes, logStreamBytes: logStreamBytes, time: time)
+            learned = true
+        }
+        noteLogRecord(time: time, task: task)
+        return learned
+    }
+
     /// Notes a task's log group and awslogs stream (once per stream): identity fallback for its signals.
     public mutating func noteStream(task: TaskID, logGroup: String?, logStream: String?, time: EventTime) {
         identity.learnStream(task: task, logGroup: logGroup, logStream: logStream, at: time.milliseconds)
