@@ -49,6 +49,8 @@ public struct IdentityDirectory: Sendable, Codable {
     /// An AWS region seen in an ARN, for commands and snippets.
     public private(set) var region: String?
 
+    /// No task's `lastSeen` is below this (a lower bound, not persisted): a sweep that cannot evict skips its scan.
+    private var lastSeenFloor: Int64 = .min
     /// Log groups seen lately, by the FNV-1a hash of their bytes (not persisted).
     private var recentLogGroups: [UInt64: (name: String, service: String?)] = [:]
     /// The resolution cache's bookkeeping (not persisted). Task entries cache their resolved service key with the
@@ -87,6 +89,7 @@ public struct IdentityDirectory: Sendable, Codable {
         if let cluster { entry.cluster = cluster }
         entry.lastSeen = max(entry.lastSeen, time)
         entry.cacheStamp = 0
+        lastSeenFloor = min(lastSeenFloor, entry.lastSeen)
         tasks[task] = entry
         if let s = entry.service {
             if let c = entry.cluster { learnCluster(c, of: s) }
@@ -126,6 +129,7 @@ public struct IdentityDirectory: Sendable, Codable {
         if let container { entry.container = container }
         entry.lastSeen = max(entry.lastSeen, time)
         entry.cacheStamp = 0
+        lastSeenFloor = min(lastSeenFloor, entry.lastSeen)
         if let i { tasks[slot: i] = entry } else { tasks.insertNew(task, entry) }
         if let s = entry.service, let lg = entry.logGroup { learnLogGroup(lg, service: s) }
     }
@@ -335,7 +339,15 @@ public struct IdentityDirectory: Sendable, Codable {
 
     /// Evicts tasks idle since before `cutoff` and, over `cap`, the least recently seen.
     mutating func evict(before cutoff: Int64, cap: Int) {
-        tasks.removeAll { _, e in e.lastSeen < cutoff }
+        if cutoff > lastSeenFloor {
+            var floor = Int64.max
+            tasks.removeAll { _, e in
+                if e.lastSeen < cutoff { return true }
+                floor = min(floor, e.lastSeen)
+                return false
+            }
+            lastSeenFloor = floor
+        }
         if tasks.count > cap {
             let keep = max(0, cap - cap / 4)
             let order = tasks.map { ($0.value.lastSeen, $0.key) }.sorted { $0 > $1 }

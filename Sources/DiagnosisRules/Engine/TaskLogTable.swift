@@ -27,6 +27,12 @@ public struct TaskLogTable: Sendable, Codable {
     public private(set) var unattributedRecords: Int = 0
     /// Records whose minute could not be counted because another minute was pending (folded separately).
     var overflow: [Spill] = []
+    /// No task's `last` is below this (a lower bound, not persisted): a sweep that cannot evict skips its scan.
+    private var lastFloor: Int64 = .min
+
+    enum CodingKeys: String, CodingKey {
+        case tasks, dirty, firstApplicationLog, serviceFirstLog, unattributedRecords, overflow, earliestServiceLog
+    }
 
     /// A pending count moved out of an entry because the task's records straddled minutes.
     struct Spill: Sendable, Codable, Equatable {
@@ -60,6 +66,7 @@ public struct TaskLogTable: Sendable, Codable {
             return false
         }
         tasks.insertNew(task, Entry(first: time, last: time, pendingMinute: minute, pendingCount: 1))
+        lastFloor = min(lastFloor, time)
         dirty.append(task)
         return true
     }
@@ -140,7 +147,15 @@ public struct TaskLogTable: Sendable, Codable {
 
     /// Evicts tasks idle since before `cutoff` and, over `cap`, the least recently active.
     mutating func evict(before cutoff: Int64, cap: Int) {
-        tasks.removeAll { _, e in e.last < cutoff && e.pendingCount == 0 }
+        if cutoff > lastFloor {
+            var floor = Int64.max
+            tasks.removeAll { _, e in
+                if e.last < cutoff && e.pendingCount == 0 { return true }
+                floor = min(floor, e.last)
+                return false
+            }
+            lastFloor = floor
+        }
         if tasks.count > cap {
             let keep = max(0, cap - cap / 4)
             let lasts = tasks.map(\.value.last).sorted(by: >)

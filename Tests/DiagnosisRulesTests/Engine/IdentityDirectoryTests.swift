@@ -82,19 +82,28 @@ import Testing
             for _ in 0..<400 {
                 time += Int64.random(in: 0...1000, using: &rng)
                 let task = Scenario.task(Int.random(in: 0..<40, using: &rng))
+                // Some news comes late.
+                let at = time - (Int.random(in: 0..<8, using: &rng) == 0 ? Int64.random(in: 0...30_000, using: &rng) : 0)
                 switch Int.random(in: 0..<100, using: &rng) {
                 case 0..<30:
                     d.learn(task: task, service: Bool.random(using: &rng) ? services.randomElement(using: &rng) : nil,
-                            cluster: Bool.random(using: &rng) ? clusters.randomElement(using: &rng) : nil, at: time)
+                            cluster: Bool.random(using: &rng) ? clusters.randomElement(using: &rng) : nil, at: at)
                 case 30..<55:
                     let group = Bool.random(using: &rng) ? groups.randomElement(using: &rng) : nil
                     let stream = Bool.random(using: &rng) ? "ecs/\(services.randomElement(using: &rng)!)/\(task)" : nil
-                    d.learnStream(task: task, logGroup: group, logStream: stream, at: time)
+                    d.learnStream(task: task, logGroup: group, logStream: stream, at: at)
                 case 55..<62:
                     d.learnCluster(clusters.randomElement(using: &rng)!, of: services.randomElement(using: &rng)!)
                 case 62..<64:
-                    d.evict(before: time - Int64.random(in: 0...20_000, using: &rng), cap: Int.random(in: 5...40, using: &rng))
-                case 64..<70:
+                    let cutoff = time - Int64.random(in: 0...20_000, using: &rng)
+                    let idle = Set(d.tasks.filter { $0.value.lastSeen < cutoff }.map(\.key))
+                    let before = Set(d.tasks.map(\.key))
+                    d.evict(before: cutoff, cap: 40)
+                    #expect(Set(d.tasks.map(\.key)) == before.subtracting(idle))
+                case 64..<65:
+                    d.evict(before: .min, cap: Int.random(in: 5...40, using: &rng))
+                    #expect(d.count <= 40)
+                case 65..<70:
                     d.beginResolving()
                 default:
                     #expect(Self.cached(&d, task) == d.service(ofTask: task))
