@@ -389,6 +389,7 @@ public struct DiagnosisEngine: Sendable, Codable {
     /// Folds the tasks' pending log counts into the service timelines and per-service first-log times.
     private mutating func flushLogs() {
         var pending: [(TaskID, Int64, Int, Int64)] = []
+        pending.reserveCapacity(logs.dirty.count + logs.overflow.count)
         logs.takePending { pending.append(($0, $1, $2, $3)) }
         guard !pending.isEmpty else { return }
         identity.beginResolving()

@@ -45,7 +45,7 @@ enum LogFold {
     /// The result of `applyInOrder`, summing each service's counts per minute first.
     ///
     /// Sums are order-independent when no service is evicted (both stores stay within their caps) and no minute
-    /// falls out of a timeline's retention window (`TimelineStore.acceptsInAnyOrder`); the cluster a timeline
+    /// falls out of a timeline's retention window (`TimelineStore.beginLogRecords`); the cluster a timeline
     /// keeps is the last one named. A service failing the window test gets its counts in order; when a cap could
     /// be reached, everything does.
     static func apply(_ counts: [Count], keys: ServiceInterner, timeline: inout TimelineStore, logs: inout TaskLogTable) {
@@ -86,13 +86,12 @@ enum LogFold {
         }
         for s in services {
             let name = keys.names[Int(s.name)]
-            if timeline.acceptsInAnyOrder(service: name, from: s.lo, through: s.hi) {
-                let key = ServiceKey(cluster: s.clusterKey < 0 ? nil : keys.keys[Int(s.clusterKey)].cluster, service: name)
+            let key = ServiceKey(cluster: s.clusterKey < 0 ? nil : keys.keys[Int(s.clusterKey)].cluster, service: name)
+            if let t = timeline.beginLogRecords(of: key, from: s.lo, through: s.hi) {
                 var m = Int(s.minutes)
                 while m >= 0 {
-                    let minute = minutes[m]
-                    timeline.update(key, at: minute.minute) { $0.logRecords += minute.count }
-                    m = Int(minute.next)
+                    timeline.addLogRecords(minutes[m].count, at: minutes[m].minute, to: t)
+                    m = Int(minutes[m].next)
                 }
             } else {
                 for c in counts where keys.nameOfKey[Int(c.key)] == s.name {
