@@ -49,15 +49,12 @@ public struct TaskMap<Value> {
         return storage!.remove(at: i)
     }
 
-    /// Removes every entry; keeps no storage.
-    public mutating func removeAll() { storage = nil }
-
     /// Removes the entries for which `shouldBeRemoved` is true; the rest move to storage sized for them.
     /// `shouldBeRemoved` is called once per entry, in iteration order.
     public mutating func removeAll(where shouldBeRemoved: (TaskID, borrowing Value) throws -> Bool) rethrows {
         let owned = isKnownUniquelyReferenced(&storage)
         guard let old = storage else { return }
-        // Mark the survivors in a bit set first: nothing is allocated when nothing is removed but the bits.
+        // Mark the survivors in a bit set first: when nothing is removed, nothing moves.
         var keep = [UInt64](repeating: 0, count: (old.capacity + 63) / 64)
         var kept = 0
         for i in 0...old.mask where old.keys[i].used {
@@ -85,15 +82,6 @@ public struct TaskMap<Value> {
         }
         fresh.count = kept
         storage = fresh
-    }
-
-    /// Whether any entry satisfies `predicate` (values are read in place, not copied).
-    public func contains(where predicate: (TaskID, borrowing Value) throws -> Bool) rethrows -> Bool {
-        guard let s = storage else { return false }
-        for i in 0...s.mask where s.keys[i].used {
-            if try predicate(s.keys[i].id, s.values[i]) { return true }
-        }
-        return false
     }
 
     // MARK: Slots (the engine's in-place access)
