@@ -117,9 +117,40 @@ public struct DiagnosisEngine: Sendable, Codable {
         }
     }
 
+    /// Notes an application log record as `noteLogRecord(time:task:)` does, first learning the task's log group and
+    /// awslogs stream from the record's UTF-8 bytes (`noteStream(task:logGroupBytes:logStreamBytes:time:)`) when
+    /// any are given and the task's are not known yet. Returns whether it learned them.
+    ///
+    /// The pipeline's per-record call: one mutating call, so the engine is never copied to ask `knowsStream(of:)`.
+    @discardableResult
+    public mutating func noteLogRecord(
+        time: EventTime, task: TaskID?, logGroupBytes: UnsafeRawBufferPointer, logStreamBytes: UnsafeRawBufferPointer
+    ) -> Bool {
+        var learned = false
+        if let task, !(logGroupBytes.isEmpty && logStreamBytes.isEmpty), !identity.knowsStream(of: task) {
+            noteStream(task: task, logGroupBytes: logGroupBytes, logStreamBytes: logStreamBytes, time: time)
+            learned = true
+        }
+        noteLogRecord(time: time, task: task)
+        return learned
+    }
+
     /// Notes a task's log group and awslogs stream (once per stream): identity fallback for its signals.
     public mutating func noteStream(task: TaskID, logGroup: String?, logStream: String?, time: EventTime) {
         identity.learnStream(task: task, logGroup: logGroup, logStream: logStream, at: time.milliseconds)
+        capIdentity()
+    }
+
+    /// `noteStream(task:logGroup:logStream:time:)` from the record's UTF-8 bytes (empty: absent), for the
+    /// pipeline: builds neither the stream's name nor, when seen lately, the group's.
+    public mutating func noteStream(
+        task: TaskID, logGroupBytes: UnsafeRawBufferPointer, logStreamBytes: UnsafeRawBufferPointer, time: EventTime
+    ) {
+        identity.learnStream(task: task, logGroupBytes: logGroupBytes, logStreamBytes: logStreamBytes, at: time.milliseconds)
+        capIdentity()
+    }
+
+    private mutating func capIdentity() {
         if identity.count > settings.engine.maxTrackedTasks {
             identity.evict(before: .min, cap: settings.engine.maxTrackedTasks)
         }
@@ -127,10 +158,7 @@ public struct DiagnosisEngine: Sendable, Codable {
 
     /// Whether the task's log group or stream is already known (so the caller can skip building the strings
     /// for `noteStream` on every record of an interleaved export).
-    public func knowsStream(of task: TaskID) -> Bool {
-        guard let entry = identity.tasks[task] else { return false }
-        return entry.logGroup != nil || entry.container != nil
-    }
+    public func knowsStream(of task: TaskID) -> Bool { identity.knowsStream(of: task) }
 
     /// Notes one ALB request of a target group (FNV-1a hash of its ARN): `slow` when its target processing time
     /// is at or above the saturation latency threshold.
@@ -358,18 +386,24 @@ public struct DiagnosisEngine: Sendable, Codable {
 
     // MARK: Timelines and eviction
 
+    /// Folds the tasks' pending log counts into the service timelines and per-service first-log times.
     private mutating func flushLogs() {
         var pending: [(TaskID, Int64, Int, Int64)] = []
+        pending.reserveCapacity(logs.dirty.count + logs.overflow.count)
         logs.takePending { pending.append(($0, $1, $2, $3)) }
+        guard !pending.isEmpty else { return }
+        identity.beginResolving()
+        var counts: [LogFold.Count] = []
+        counts.reserveCapacity(pending.count)
         for (task, minute, count, first) in pending {
-            guard let key = identity.service(ofTask: task) else {
+            guard let key = identity.serviceKeyID(ofTask: task) else {
                 // The task's identity may arrive with a later signal: retry for ten minutes of event time.
                 if frontier == .min || minute >= frontier - 600_000 { logs.requeue(task: task, minute: minute, count: count) }
                 continue
             }
-            timeline.update(key, at: minute) { $0.logRecords += count }
-            logs.noteServiceLogged(key.service, at: first)
+            counts.append(LogFold.Count(key: key, minute: minute, count: count, first: first))
         }
+        LogFold.apply(counts, keys: identity.interned, timeline: &timeline, logs: &logs)
     }
 
     private mutating func sweep() {

@@ -112,27 +112,48 @@ public enum AWSNames {
         return (parts.first.map(String.init), parts.count > 1 ? String(parts[1]) : nil)
     }
 
-    /// A service name guessed from a log group: `/ecs/orders-api` → `orders-api`.
-    ///
-    /// Splits the UTF-8 bytes on `/` (not `Character`s: grapheme breaking made this the costliest call of a
-    /// replay with many tasks).
+    /// A service name guessed from a log group: `/ecs/orders-api` → `orders-api` (the last `/`-separated part;
+    /// none for Container Insights groups).
     public static func serviceName(fromLogGroup group: String) -> String? {
-        var last: Substring.UTF8View?
-        for part in group.utf8.split(separator: UInt8(ascii: "/")) {
-            if part.elementsEqual("containerinsights".utf8) { return nil }
-            last = part
+        var group = group
+        return group.withUTF8 { serviceName(fromLogGroup: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `serviceName(fromLogGroup:)` of a log group's UTF-8 bytes (decoded as `String(decoding:as:)` would).
+    public static func serviceName(fromLogGroup bytes: UnsafeRawBufferPointer) -> String? {
+        let slash = UInt8(ascii: "/")
+        var last = 0..<0
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != slash { end += 1 }
+            if end > start {
+                let part = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+                if part.elementsEqual("containerinsights".utf8) { return nil }
+                last = start..<end
+            }
+            start = end + 1
         }
-        return last.map { String(Substring($0)) }
+        return last.isEmpty ? nil : String(decoding: UnsafeRawBufferPointer(rebasing: bytes[last]), as: UTF8.self)
     }
 
     /// The container name of an awslogs stream (`prefix/container/taskId` → `container`).
     public static func containerName(fromStream stream: String) -> String? {
-        let utf8 = stream.utf8
-        guard let lastSlash = utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
-        let head = utf8[..<lastSlash]
-        guard let prevSlash = head.lastIndex(of: UInt8(ascii: "/")) else { return nil }
-        let name = head[head.index(after: prevSlash)...]
-        return name.isEmpty ? nil : String(Substring(name))
+        var stream = stream
+        return stream.withUTF8 { containerName(fromStream: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// `containerName(fromStream:)` of a stream name's UTF-8 bytes (decoded as `String(decoding:as:)` would).
+    public static func containerName(fromStream bytes: UnsafeRawBufferPointer) -> String? {
+        let slash = UInt8(ascii: "/")
+        var lastSlash = bytes.count
+        while lastSlash > 0, bytes[lastSlash - 1] != slash { lastSlash -= 1 }
+        guard lastSlash > 0 else { return nil }
+        lastSlash -= 1
+        var start = lastSlash
+        while start > 0, bytes[start - 1] != slash { start -= 1 }
+        guard start > 0, start < lastSlash else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<lastSlash]), as: UTF8.self)
     }
 
     /// `targetgroup/NAME/ID` of a target group ARN, or the input.

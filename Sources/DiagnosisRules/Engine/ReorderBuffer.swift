@@ -71,8 +71,7 @@ public struct ReorderBuffer: Sendable, Codable {
     /// Removes and returns the earliest signal.
     public mutating func popEarliest() -> Signal? {
         guard let top = popKey() else { return nil }
-        let s = slots[Int(top.slot)]
-        slots[Int(top.slot)] = nil
+        let s = slots[Int(top.slot)].take()  // moved out: no copy of the signal's references
         free.append(top.slot)
         if heap.isEmpty {
             slots.removeAll(keepingCapacity: slots.count < 4096)

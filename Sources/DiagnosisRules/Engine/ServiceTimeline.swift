@@ -49,18 +49,24 @@ public struct TimelineStore: Sendable, Codable {
 
     /// Updates the minute containing `time` of `service`.
     public mutating func update(_ key: ServiceKey, at time: Int64, _ body: (inout TimelineMinute) -> Void) {
-        let minute = EventTime(milliseconds: time).minuteFloor
-        var found = byService.index(forKey: key.service)
-        if found == nil {
-            if byService.count >= Self.maxServices { evictOldest() }
-            byService[key.service] = ServiceTimeline(cluster: key.cluster, service: key.service)
-            found = byService.index(forKey: key.service)
+        let i = timeline(of: key, found: byService.index(forKey: key.service))
+        Self.update(&byService.values[i].minutes, at: EventTime(milliseconds: time).minuteFloor, body)
+    }
+
+    /// The timeline of `key` (found at `found`, else created), its cluster set to the key's when it names one.
+    private mutating func timeline(of key: ServiceKey, found: Index?) -> Index {
+        if let i = found {
+            if let c = key.cluster, byService.values[i].cluster != c { byService.values[i].cluster = c }
+            return i
         }
-        guard let i = found else { return }
-        if let c = key.cluster, byService.values[i].cluster != c { byService.values[i].cluster = c }
-        var minutes = byService.values[i].minutes
-        byService.values[i].minutes = []
-        defer { byService.values[i].minutes = minutes }
+        if byService.count >= Self.maxServices { evictOldest() }
+        byService[key.service] = ServiceTimeline(cluster: key.cluster, service: key.service)
+        return byService.index(forKey: key.service)!
+    }
+
+    /// Updates `minute` of a timeline's minutes: adds it unless older than the retention before the latest, then
+    /// drops the minutes the retention no longer covers.
+    private static func update(_ minutes: inout [TimelineMinute], at minute: EventTime, _ body: (inout TimelineMinute) -> Void) {
         var idx = minutes.count
         while idx > 0, minutes[idx - 1].minute > minute { idx -= 1 }
         if idx > 0, minutes[idx - 1].minute == minute {
@@ -81,6 +87,25 @@ public struct TimelineStore: Sendable, Codable {
                 minutes.removeAll { $0.minute.milliseconds < cutoff }
             }
         }
+    }
+
+    typealias Index = Dictionary<String, ServiceTimeline>.Index
+
+    /// Starts adding log-record counts of minutes `lo…hi` (ms) to `key`'s timeline, when their order and grouping
+    /// cannot matter: none lies more than the retention before the latest minute they or the stored ones reach,
+    /// so `update` would neither drop nor prune any of them and only their sums count. Returns the timeline (as
+    /// `update` leaves it: created, cluster set) for `addLogRecords`, or nil, changing nothing, when order could
+    /// matter. The index stays valid until a timeline is added or removed.
+    mutating func beginLogRecords(of key: ServiceKey, from lo: Int64, through hi: Int64) -> Index? {
+        let found = byService.index(forKey: key.service)
+        let stored = found.flatMap { byService.values[$0].minutes.last?.minute.milliseconds } ?? hi
+        guard lo >= max(stored, hi) &- Self.retentionMinutes * 60_000 else { return nil }
+        return timeline(of: key, found: found)
+    }
+
+    /// Adds `count` log records to `minute` (ms) of the timeline from `beginLogRecords`.
+    mutating func addLogRecords(_ count: Int, at minute: Int64, to i: Index) {
+        Self.update(&byService.values[i].minutes, at: EventTime(milliseconds: minute).minuteFloor) { $0.logRecords += count }
     }
 
     /// All timelines, ordered by service.

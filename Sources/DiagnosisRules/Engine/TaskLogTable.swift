@@ -16,7 +16,7 @@ public struct TaskLogTable: Sendable, Codable {
     }
 
     /// Tasks by id.
-    public private(set) var tasks: [TaskID: Entry] = [:]
+    public private(set) var tasks = TaskMap<Entry>()
     /// Tasks with pending counts.
     var dirty: [TaskID] = []
     /// Earliest application log record seen at all (a CloudWatch log source is present).
@@ -27,6 +27,12 @@ public struct TaskLogTable: Sendable, Codable {
     public private(set) var unattributedRecords: Int = 0
     /// Records whose minute could not be counted because another minute was pending (folded separately).
     var overflow: [Spill] = []
+    /// No task's `last` is below this (a lower bound, not persisted): a sweep that cannot evict skips its scan.
+    private var lastFloor: Int64 = .min
+
+    enum CodingKeys: String, CodingKey {
+        case tasks, dirty, firstApplicationLog, serviceFirstLog, unattributedRecords, overflow, earliestServiceLog
+    }
 
     /// A pending count moved out of an entry because the task's records straddled minutes.
     struct Spill: Sendable, Codable, Equatable {
@@ -50,41 +56,47 @@ public struct TaskLogTable: Sendable, Codable {
             return false
         }
         let minute = time - ((time % 60_000) + 60_000) % 60_000
-        if let i = tasks.index(forKey: task) {
+        if let i = tasks.slot(of: task) {
+            // One lookup, then the entry is updated in place.
             var isNewDirty = false
             var spill: Spill?
-            withEntry(at: i) { e in
-                if time < e.first { e.first = time }
-                if time > e.last { e.last = time }
-                if e.pendingCount == 0 {
-                    e.pendingMinute = minute
-                    e.pendingCount = 1
-                    isNewDirty = true
-                } else if e.pendingMinute == minute {
-                    e.pendingCount &+= 1
-                } else {
-                    spill = Spill(task: task, minute: e.pendingMinute, count: e.pendingCount)
-                    e.pendingMinute = minute
-                    e.pendingCount = 1
-                }
-            }
+            Self.tally(time, minute: minute, task: task, into: &tasks[slot: i], isNewDirty: &isNewDirty, spill: &spill)
             if let spill { overflow.append(spill) }
             if isNewDirty { dirty.append(task) }
             return false
         }
-        tasks[task] = Entry(first: time, last: time, pendingMinute: minute, pendingCount: 1)
+        tasks.insertNew(task, Entry(first: time, last: time, pendingMinute: minute, pendingCount: 1))
+        lastFloor = min(lastFloor, time)
         dirty.append(task)
         return true
     }
 
-    mutating func withEntry(at i: Dictionary<TaskID, Entry>.Index, _ body: (inout Entry) -> Void) {
-        body(&tasks.values[i])
+    /// Counts one record of `task` at `time` into its entry.
+    @inline(__always)
+    private static func tally(
+        _ time: Int64, minute: Int64, task: TaskID, into e: inout Entry, isNewDirty: inout Bool, spill: inout Spill?
+    ) {
+        if time < e.first { e.first = time }
+        if time > e.last { e.last = time }
+        if e.pendingCount == 0 {
+            e.pendingMinute = minute
+            e.pendingCount = 1
+            isNewDirty = true
+        } else if e.pendingMinute == minute {
+            e.pendingCount &+= 1
+        } else {
+            spill = Spill(task: task, minute: e.pendingMinute, count: e.pendingCount)
+            e.pendingMinute = minute
+            e.pendingCount = 1
+        }
     }
 
     /// The first log record time of `task`, if one at or before `limit` was seen (later ones may not have
     /// arrived yet, so they are not trusted for decisions at `limit`).
     public func firstLogTime(_ task: TaskID, notAfter limit: Int64) -> Int64? {
-        guard let f = tasks[task]?.first, f <= limit else { return nil }
+        guard let i = tasks.slot(of: task) else { return nil }
+        let f = tasks[slot: i].first
+        guard f <= limit else { return nil }
         return f
     }
 
@@ -108,11 +120,11 @@ public struct TaskLogTable: Sendable, Codable {
         for s in overflow { body(s.task, s.minute, Int(s.count), tasks[s.task]?.first ?? s.minute) }
         overflow.removeAll(keepingCapacity: true)
         for t in dirty {
-            guard let i = tasks.index(forKey: t) else { continue }
-            let e = tasks.values[i]
+            guard let i = tasks.slot(of: t) else { continue }
+            let e = tasks[slot: i]
             guard e.pendingCount > 0 else { continue }
             body(t, e.pendingMinute, Int(e.pendingCount), e.first)
-            tasks.values[i].pendingCount = 0
+            tasks[slot: i].pendingCount = 0
         }
         dirty.removeAll(keepingCapacity: true)
     }
@@ -135,20 +147,26 @@ public struct TaskLogTable: Sendable, Codable {
 
     /// Evicts tasks idle since before `cutoff` and, over `cap`, the least recently active.
     mutating func evict(before cutoff: Int64, cap: Int) {
-        if tasks.contains(where: { $0.value.last < cutoff && $0.value.pendingCount == 0 }) {
-            tasks = tasks.filter { $0.value.last >= cutoff || $0.value.pendingCount > 0 }
+        if cutoff > lastFloor {
+            var floor = Int64.max
+            tasks.removeAll { _, e in
+                if e.last < cutoff && e.pendingCount == 0 { return true }
+                floor = min(floor, e.last)
+                return false
+            }
+            lastFloor = floor
         }
         if tasks.count > cap {
             let keep = max(0, cap - cap / 4)
-            let lasts = tasks.values.map(\.last).sorted(by: >)
+            let lasts = tasks.map(\.value.last).sorted(by: >)
             let threshold = keep > 0 ? lasts[keep - 1] : .max
             var kept = 0
-            tasks = tasks.filter { kv in
-                if kv.value.last > threshold || (kv.value.last == threshold && kept < keep) {
+            tasks.removeAll { _, e in
+                if e.last > threshold || (e.last == threshold && kept < keep) {
                     kept += 1
-                    return true
+                    return false
                 }
-                return false
+                return true
             }
         }
     }

@@ -36,16 +36,20 @@ public struct RecordProcessor {
         _ view: RecordView, sourceText: () -> String, onSignal: ((Signal) -> Void)?, into out: inout [AlertTransition]
     ) {
         guard let time = view.time else { return }
-        if view.isApplicationLog, let task = view.task, task != lastStreamTask, !engine.knowsStream(of: task),
-           !(view.logGroup.isEmpty && view.logStream.isEmpty) {
-            // The first record of a stream: tell the engine which group/stream the task logs to (rare).
-            lastStreamTask = task
-            engine.noteStream(
-                task: task, logGroup: view.logGroup.isEmpty ? nil : String(decoding: view.logGroup, as: UTF8.self),
-                logStream: view.logStream.isEmpty ? nil : String(decoding: view.logStream, as: UTF8.self), time: time
-            )
+        if view.isApplicationLog {
+            // The engine learns the task's group/stream from the first record of a stream (rare); the bytes are
+            // offered unless this task's were just noted.
+            let offer = view.task != nil && view.task != lastStreamTask
+            let none = UnsafeRawBufferPointer(start: nil, count: 0)
+            if engine.noteLogRecord(
+                time: time, task: view.task, logGroupBytes: offer ? view.logGroup : none,
+                logStreamBytes: offer ? view.logStream : none)
+            {
+                lastStreamTask = view.task
+            }
+        } else {
+            engine.noteRecord(time: time, isApplicationLog: false, task: view.task)
         }
-        engine.noteRecord(time: time, isApplicationLog: view.isApplicationLog, task: view.task)
         switch view.kind {
         case .albAccessLog:
             if let request = SignalMatcher.albRequest(view.payload), !request.targetGroup.isEmpty {

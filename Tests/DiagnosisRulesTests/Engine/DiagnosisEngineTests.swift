@@ -115,6 +115,32 @@ import Testing
         #expect(engine.stats.logTasks == 1)
     }
 
+    @Test func aLogRecordWithItsStreamBytesTeachesTheStreamOnce() {
+        var engine = DiagnosisEngine()
+        var out: [AlertTransition] = []
+        var s = Scenario(service: nil, cluster: nil)
+        let task = Scenario.task(12)
+        let group = Array("/ecs/payments".utf8), stream = Array("ecs/api/\(task)".utf8)
+        func note(_ t: Double, _ g: [UInt8], _ st: [UInt8]) -> Bool {
+            g.withUnsafeBytes { g in
+                st.withUnsafeBytes { st in
+                    engine.noteLogRecord(time: Scenario.at(t), task: task, logGroupBytes: g, logStreamBytes: st)
+                }
+            }
+        }
+        #expect(!note(0, [], []))
+        #expect(!engine.knowsStream(of: task))
+        #expect(note(1, group, stream))
+        #expect(engine.knowsStream(of: task))
+        #expect(!note(2, group, stream))
+        for i in 3...5 { engine.ingest(s.make(.accessDenied, at: Double(i), task: task) { $0.role = "r" }) }
+        engine.noteRecord(time: Scenario.at(100), isApplicationLog: false, task: nil)
+        engine.drain(into: &out)
+        #expect(out.first?.service == "payments")
+        #expect(engine.stats.logTasks == 1)
+        #expect(engine.stats.identityTasks == 1)
+    }
+
     @Test func clusterIsLearnedForTheService() {
         var s = Scenario()
         s.add(.steadyState, at: 0, service: "orders-api", cluster: "prod")
