@@ -29,15 +29,17 @@ struct FastParsingTests {
         return v
     }
 
-    @Test("hex8: every byte value at every position, between valid digits")
-    func hexEveryByte() {
-        let base = Array("0a1B2c3D".utf8)
+    @Test("hex8 and decimal8: every byte value at every position, between valid digits", arguments: [true, false])
+    func everyByte(hex: Bool) {
+        let base = Array((hex ? "0a1B2c3D" : "17951652").utf8)
         for position in 0..<8 {
             for value in 0...255 {
                 var bytes = base
                 bytes[position] = UInt8(value)
-                let got = bytes.withUnsafeBytes { FastParsing.hex8($0.baseAddress!, 0) }
-                #expect(got == Self.hexReference(bytes), "byte \(value) at \(position)")
+                let got = bytes.withUnsafeBytes {
+                    hex ? FastParsing.hex8($0.baseAddress!, 0) : FastParsing.decimal8($0.baseAddress!, 0)
+                }
+                #expect(got == (hex ? Self.hexReference(bytes) : Self.decimalReference(bytes)), "byte \(value) at \(position)")
             }
         }
     }
@@ -53,19 +55,6 @@ struct FastParsingTests {
             padded.withUnsafeBytes { p in
                 #expect(FastParsing.hex8(p.baseAddress!, 1) == Self.hexReference(h))
                 #expect(FastParsing.decimal8(p.baseAddress!, 9) == Self.decimalReference(d))
-            }
-        }
-    }
-
-    @Test("decimal8: every byte value at every position, between valid digits")
-    func decimalEveryByte() {
-        let base = Array("17951652".utf8)
-        for position in 0..<8 {
-            for value in 0...255 {
-                var bytes = base
-                bytes[position] = UInt8(value)
-                let got = bytes.withUnsafeBytes { FastParsing.decimal8($0.baseAddress!, 0) }
-                #expect(got == Self.decimalReference(bytes), "byte \(value) at \(position)")
             }
         }
     }
