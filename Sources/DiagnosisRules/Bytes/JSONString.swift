@@ -12,13 +12,15 @@ public enum JSONString {
     public static func unescape(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         let n = bytes.count
         guard n > 0, let base = bytes.baseAddress else { return }
-        // Fast path: plain bytes and the one-byte escapes (`\"`, `\\`, `\n` …), written straight into a buffer —
+        // Fast path: plain bytes and the one-byte escapes (`\"`, `\\`, `\n` …), written straight into `out` —
         // JSON carried in a message has an escape every few bytes, too often for a call per run. Each escape
         // shrinks two bytes to one, so `n` bytes always suffice. `\u`, unknown escapes and a trailing backslash
         // hand the rest to the general loop.
         var i = 0
-        let plain = [UInt8](unsafeUninitializedCapacity: n) { buffer, count in
-            let out = buffer.baseAddress!
+        let old = out.count
+        out.append(contentsOf: repeatElement(0, count: n))  // room for the output, in place (no temporary array)
+        let written = out.withUnsafeMutableBufferPointer { buffer -> Int in
+            let out = buffer.baseAddress! + old
             var w = 0
             scan: while i < n {
                 let c = base.load(fromByteOffset: i, as: UInt8.self)
@@ -45,9 +47,9 @@ public enum JSONString {
                 w &+= 1
                 i &+= 2
             }
-            count = w
+            return w
         }
-        out.append(contentsOf: plain)
+        out.removeLast(n - written)
         if i < n { unescapeGeneral(UnsafeRawBufferPointer(rebasing: bytes[i...]), into: &out) }
     }
 
