@@ -40,9 +40,11 @@ public struct SignalMatcher: Sendable {
         coreLiterals + readyMarkerLiterals(RuleSettings().restartLoop.readyMarkers)
     }
 
-    // Literals are chosen so that their first two bytes are rare in ordinary log text: every occurrence of a
-    // literal's leading byte pair costs the prefilter a bucket lookup (`"ized to perform"`, not
-    // `"not authorized to perform"`; `"API responded with error"`, not `"responded with error"`).
+    // Literals are chosen so that their first bytes are rare in ordinary log text: the Teddy prefilter keys on a
+    // literal's first three bytes (the scalar fallback on its first two), and every occurrence of them in a message
+    // costs an exact verification (`"ized to perform"`, not `"not authorized to perform"`; `"API responded with
+    // error"`, not `"responded with error"`). The request literals are the exception: `quest_time`, `nse_time` and
+    // `duration` start like common words and cause most of the verifications left.
 
     /// Literals of AWS denials (§4.1): SDK error codes, IAM's message, SDK 403s (`Forbidden`, `Status Code: 403`,
     /// `StatusCode: 403`).
