@@ -157,17 +157,12 @@ public struct TaskLogTable: Sendable, Codable {
             lastFloor = floor
         }
         if tasks.count > cap {
+            // The most recently seen tasks stay; ties go by task id, so which survive does not depend on the
+            // table's order (its hash seed is random per process) and replays stay deterministic.
             let keep = max(0, cap - cap / 4)
-            let lasts = tasks.map(\.value.last).sorted(by: >)
-            let threshold = keep > 0 ? lasts[keep - 1] : .max
-            var kept = 0
-            tasks.removeAll { _, e in
-                if e.last > threshold || (e.last == threshold && kept < keep) {
-                    kept += 1
-                    return false
-                }
-                return true
-            }
+            let order = tasks.map { ($0.value.last, $0.key) }.sorted { $0 > $1 }
+            let kept = Set(order.prefix(keep).map(\.1))
+            tasks.removeAll { id, _ in !kept.contains(id) }
         }
     }
 }

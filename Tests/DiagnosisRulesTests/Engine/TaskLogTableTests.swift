@@ -96,6 +96,19 @@ import Testing
         #expect(t.count == 15)
     }
 
+    @Test func evictionAtTheCapKeepsTheNewestAndBreaksTiesByTaskID() {
+        var t = TaskLogTable()
+        // 40 tasks seen at the same time, 10 later: the cap keeps 15 (cap − cap/4 of 20): the 10 later ones,
+        // then the 5 highest task ids among the tied ones, whatever the table's order.
+        for i in 0..<40 { t.note(time: 1_000, task: Scenario.task(i)) }
+        for i in 40..<50 { t.note(time: 2_000, task: Scenario.task(i)) }
+        t.takePending { _, _, _, _ in }
+        t.evict(before: .min, cap: 20)
+        let tied = (0..<40).map(Scenario.task).sorted(by: >).prefix(5)
+        let expected = Set((40..<50).map(Scenario.task) + tied)
+        #expect(Set(t.tasks.map(\.key)) == expected)
+    }
+
     @Test func checkpointsCarryNoFloor() throws {
         var t = TaskLogTable()
         t.note(time: 5, task: Scenario.task(1))
