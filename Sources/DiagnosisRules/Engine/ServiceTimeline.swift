@@ -112,8 +112,10 @@ public struct TimelineStore: Sendable, Codable {
     public var timelines: [ServiceTimeline] { byService.values.sorted { $0.service < $1.service } }
 
     private mutating func evictOldest() {
+        // Ties by key: a dictionary's order is per-process random, the choice must not be.
         guard let oldest = byService.min(by: {
-            ($0.value.minutes.last?.minute.milliseconds ?? .min) < ($1.value.minutes.last?.minute.milliseconds ?? .min)
+            ($0.value.minutes.last?.minute.milliseconds ?? .min, $0.key)
+                < ($1.value.minutes.last?.minute.milliseconds ?? .min, $1.key)
         }) else { return }
         byService[oldest.key] = nil
     }

@@ -261,7 +261,9 @@ public struct RequestTracker: Sendable, Codable {
     }
 
     private mutating func evictOldest() {
-        guard let oldest = groups.min(by: { $0.value.lastMinute < $1.value.lastMinute }) else { return }
+        // Ties by key: a dictionary's order is per-process random, the choice must not be.
+        guard let oldest = groups.min(by: { ($0.value.lastMinute, $0.key) < ($1.value.lastMinute, $1.key) })
+        else { return }
         groups[oldest.key] = nil
     }
 }
