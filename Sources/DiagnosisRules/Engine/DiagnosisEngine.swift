@@ -194,6 +194,9 @@ public struct DiagnosisEngine: Sendable, Codable {
         guard !key.service.isEmpty, !arn.isEmpty else { return }
         let hash = ByteHash.fnv1a(arn)
         if bindings[hash] == key { return }
+        // A target group serves one service: the newest binding wins (a service bound before its cluster was
+        // known is bound again with it; counting its requests under both keys made a cluster-less twin alert).
+        if let old = bindings[hash] { saturation.unbind(targetGroupHash: hash, from: old) }
         if bindings.count >= RequestTracker.maxGroups { bindings.removeAll() }
         bindings[hash] = key
         saturation.bind(targetGroupHash: hash, arn: arn, to: key, at: time)

@@ -110,6 +110,15 @@ public struct SaturationRule: Sendable, Codable {
 
     /// Binds a target group (its FNV-1a hash and ARN) to a service, so its ALB request buckets count as the
     /// service's latency.
+    /// Removes a target group from a service it was bound to (it now serves another key, e.g. the same service
+    /// once its cluster is known), so that its requests count for one service only.
+    public mutating func unbind(targetGroupHash: UInt64, from service: ServiceKey) {
+        guard var st = services[service], let i = st.targetGroups.firstIndex(of: targetGroupHash) else { return }
+        st.targetGroups.remove(at: i)
+        st.targetGroupArns.remove(at: i)
+        services[service] = st
+    }
+
     public mutating func bind(targetGroupHash: UInt64, arn: String, to service: ServiceKey, at time: Int64?) {
         guard !service.service.isEmpty else { return }
         var st = services.removeValue(forKey: service) ?? ServiceState()

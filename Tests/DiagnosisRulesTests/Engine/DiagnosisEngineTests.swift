@@ -302,4 +302,21 @@ import Testing
         #expect(AWSNames.logGroupName(fromArn: "arn:aws:logs:eu-central-1:1:log-group:/ecs/x:log-stream:") == "/ecs/x")
         #expect(AWSNames.roleAndSession(ofPrincipal: "arn:aws:sts::1:assumed-role/orders-task-role/2d84").role == "orders-task-role")
     }
+
+    @Test("a target group counts for one service key: binding it again moves it (no cluster-less twin)")
+    func targetGroupRebindingMovesIt() {
+        var e = DiagnosisEngine()
+        let arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef"
+        let other = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web-canary/fedcba9876543210"
+        let staging = ServiceKey(cluster: "staging", service: "web")
+        let prod = ServiceKey(cluster: "prod", service: "web")
+        e.bindTargetGroup(arn, toService: "web", cluster: "staging")
+        e.bindTargetGroup(other, toService: "web", cluster: "staging")
+        e.bindTargetGroup(arn, toService: "web", cluster: "prod")
+        #expect(e.saturation.services[prod]?.targetGroups == [ByteHash.fnv1a(arn)])
+        #expect(e.saturation.services[prod]?.targetGroupArns == [arn])
+        // The other target group stays where it was, its ARN still beside its hash.
+        #expect(e.saturation.services[staging]?.targetGroups == [ByteHash.fnv1a(other)])
+        #expect(e.saturation.services[staging]?.targetGroupArns == [other])
+    }
 }
