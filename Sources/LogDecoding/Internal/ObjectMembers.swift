@@ -129,9 +129,29 @@ struct ObjectMembers {
         return end < 0 ? nil : from + end
     }
 
+    /// Whether the `s.utf8CodeUnitCount` bytes at `p` spell `s` (the caller checked the length): with two
+    /// overlapping word loads instead of a `memcmp` call — every member of every object is compared.
     @inline(__always)
-    private static func eq(_ p: UnsafeRawPointer, _ s: StaticString) -> Bool {
-        memcmp(p, s.utf8Start, s.utf8CodeUnitCount) == 0
+    static func eq(_ p: UnsafeRawPointer, _ s: StaticString) -> Bool {
+        let n = s.utf8CodeUnitCount
+        let q = UnsafeRawPointer(s.utf8Start)
+        switch n {
+        case 8...:
+            guard p.loadUnaligned(as: UInt64.self) == q.loadUnaligned(as: UInt64.self),
+                p.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+                    == q.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            else { return false }
+            return n <= 16 || memcmp(p + 8, q + 8, n - 16) == 0
+        case 4...:
+            return p.loadUnaligned(as: UInt32.self) == q.loadUnaligned(as: UInt32.self)
+                && p.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                    == q.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+        case 2...:
+            return p.loadUnaligned(as: UInt16.self) == q.loadUnaligned(as: UInt16.self)
+                && p.load(fromByteOffset: n - 1, as: UInt8.self) == q.load(fromByteOffset: n - 1, as: UInt8.self)
+        default:
+            return n == 0 || p.load(as: UInt8.self) == q.load(as: UInt8.self)
+        }
     }
 
     @inline(__always)
