@@ -33,7 +33,7 @@ extension RecordReader {
     /// The content of a string value, unescaped into the arena when it has escapes.
     func stringBytes(_ s: JSONScanner, _ v: JSONValue) -> UnsafeRawBufferPointer {
         let raw = s.slice(v.range)
-        guard v.kind == .string, !raw.isEmpty, memchr(raw.baseAddress!, 92, raw.count) != nil else { return raw }
+        guard v.kind == .string, v.hasEscapes, !raw.isEmpty else { return raw }
         unescapeBuffer.removeAll(keepingCapacity: true)
         JSONString.unescape(raw, into: &unescapeBuffer)
         return unescapeBuffer.withUnsafeBytes { arena.copy($0) }

@@ -351,7 +351,9 @@ extension RecordReader {
         let s = JSONScanner(region)
         let u = Unit(line: walker.elementLine, bufferOffset: a, multiline: true, concatenated: false)
         let isObject = region[0] == 123
-        let whole = JSONValue(kind: isObject ? .object : (region[0] == 91 ? .array : .string), range: 0..<region.count)
+        let whole = JSONValue(
+            kind: isObject ? .object : (region[0] == 91 ? .array : .string), range: 0..<region.count,
+            hasEscapes: !isObject && region[0] != 91 && memchr(region.baseAddress!, 92, region.count) != nil)
         switch walker.target {
         case .events:
             if !emitLogsElement(s, whole, u) { walker.unknownElements = true }

@@ -91,17 +91,21 @@ unsigned cbs_byte_classes_level(const void *p, size_t n, int level);
 
 /// `cbs_json_string_end` with its first 16 bytes looked at inline (SSE2, part of every x86_64 CPU): a string
 /// that ends within them without a backslash before its end costs no call. Short keys and values are most strings.
-static inline ptrdiff_t cbs_json_string_end_inline(const void *p, size_t n) {
+/// `has_backslash` is as for `cbs_json_string_end` (NULL when not wanted).
+static inline ptrdiff_t cbs_json_string_end_inline(const void *p, size_t n, int *has_backslash) {
 #if defined(__x86_64__) && defined(__SSE2__)
     if (n >= 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)p);
         unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
         unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
         // The first quote, when no backslash comes before it.
-        if (q != 0 && (b & ((q & (0u - q)) - 1)) == 0) return (ptrdiff_t)__builtin_ctz(q);
+        if (q != 0 && (b & ((q & (0u - q)) - 1)) == 0) {
+            if (has_backslash) *has_backslash = 0;
+            return (ptrdiff_t)__builtin_ctz(q);
+        }
     }
 #endif
-    return cbs_json_string_end(p, n, NULL);
+    return cbs_json_string_end(p, n, has_backslash);
 }
 
 #ifdef __cplusplus

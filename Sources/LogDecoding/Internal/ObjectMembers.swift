@@ -52,8 +52,8 @@ struct ObjectMembers {
     /// Scans the object whose `{` is at `start` (whitespace allowed before it).
     ///
     /// Strings and numbers are located inline (one string-end kernel call per string); nested objects and arrays are
-    /// skipped with `JSONScanner`. String values come back with `hasEscapes == false` whatever their content:
-    /// consumers that need to know check for a backslash themselves (see `RecordReader.stringBytes`).
+    /// skipped with `JSONScanner`. String values say whether they hold a backslash (`hasEscapes`), found in the
+    /// same pass, so only those are unescaped (`RecordReader.stringBytes`, `JSONScanner.string`).
     /// - Returns: The index just after the closing `}`, or `nil` when the object is malformed or incomplete.
     static func scan(_ s: JSONScanner, at start: Int, into m: inout ObjectMembers) -> Int? {
         let bytes = s.bytes
@@ -70,7 +70,7 @@ struct ObjectMembers {
         i = space(i + 1)
         if i < n, at(i) == 125 { return i + 1 }
         while i < n {
-            guard at(i) == 34, let keyEnd = stringEnd(base, from: i + 1, to: n) else { return nil }
+            guard at(i) == 34, let keyEnd = stringEnd(base, from: i + 1, to: n, escapes: nil) else { return nil }
             let keyStart = i + 1
             i = keyEnd + 1
             if i < n, at(i) != 58 { i = space(i) }
@@ -81,8 +81,9 @@ struct ObjectMembers {
             let value: JSONValue
             let c = at(i)
             if c == 34 {
-                guard let e = stringEnd(base, from: i + 1, to: n) else { return nil }
-                value = JSONValue(kind: .string, range: (i + 1)..<e)
+                var escapes: Int32 = 0
+                guard let e = stringEnd(base, from: i + 1, to: n, escapes: &escapes) else { return nil }
+                value = JSONValue(kind: .string, range: (i + 1)..<e, hasEscapes: escapes != 0)
                 i = e + 1
             } else if (c >= 48 && c <= 57) || c == 45 {
                 var j = i + 1
@@ -122,10 +123,13 @@ struct ObjectMembers {
     ///
     /// Quotes and backslashes are found 16 or 32 bytes at a time (`cbs_json_string_end`), escaped quotes
     /// included: no restart at each `\"`.
+    /// `escapes`, when given, is set to non-zero when a backslash comes before the end.
     @inline(__always)
-    static func stringEnd(_ base: UnsafeRawPointer, from: Int, to n: Int) -> Int? {
+    static func stringEnd(
+        _ base: UnsafeRawPointer, from: Int, to n: Int, escapes: UnsafeMutablePointer<Int32>?
+    ) -> Int? {
         guard from < n else { return nil }
-        let end = cbs_json_string_end_inline(base + from, n - from)
+        let end = cbs_json_string_end_inline(base + from, n - from, escapes)
         return end < 0 ? nil : from + end
     }
 

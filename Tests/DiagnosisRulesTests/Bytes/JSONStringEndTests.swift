@@ -40,7 +40,9 @@ struct JSONStringEndTests {
                 }
             }
             #expect(cbs_json_string_end(base, raw.count, nil) == expected?.end ?? -1, sourceLocation: sourceLocation)
-            #expect(cbs_json_string_end_inline(base, raw.count) == expected?.end ?? -1, sourceLocation: sourceLocation)
+            var inlineBackslash: Int32 = -1
+            #expect(cbs_json_string_end_inline(base, raw.count, &inlineBackslash) == expected?.end ?? -1, sourceLocation: sourceLocation)
+            if let expected { #expect((inlineBackslash != 0) == expected.backslash, sourceLocation: sourceLocation) }
         }
         // The scanner sees the content after an opening quote.
         let quoted = [UInt8(ascii: "\"")] + bytes
