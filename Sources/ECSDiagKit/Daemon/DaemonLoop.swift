@@ -188,11 +188,7 @@ public final class DaemonLoop {
     }
 
     private func finishTurn() {
-        if !outbox.isEmpty {
-            let before = outbox.count
-            flushOutbox()
-            if outbox.count != before { saveCheckpoint() }
-        }
+        if !outbox.isEmpty { flushOutbox() }  // retries; what is sent is marked in the ledger
         saveCheckpointIfDue()
     }
 
@@ -334,6 +330,7 @@ public final class DaemonLoop {
             do { try ledger.markSent(outbox.prefix(sent).map(\.alertID), generation: generation) } catch {
                 deps.log("cannot write the outbox ledger: \(error)")
             }
+            checkpointDirty = true  // the checkpoint's outbox is stale until the next one
             for entry in outbox.prefix(sent) { reportedToStderr.remove(entry.alertID) }
             outbox.removeFirst(sent)
             journaled += sent
