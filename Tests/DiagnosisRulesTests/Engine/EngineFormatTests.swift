@@ -44,7 +44,7 @@ import Testing
             [0xE2, 0x82], [0xFF], [0xC3], Array("a-b".utf8),
         ]
         await propertyCheck(count: 300, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var bytes: [UInt8] = []
             for _ in 0..<Int.random(in: 0...8, using: &rng) { bytes += pieces.randomElement(using: &rng)! }
             let text = String(decoding: bytes, as: UTF8.self)

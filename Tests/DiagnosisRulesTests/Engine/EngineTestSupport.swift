@@ -126,25 +126,12 @@ struct Scenario {
 
     /// A within-lateness interleaving: each item arrives at its time plus a pseudo-random delay below `lateness`.
     func shuffled(seed: UInt64, latenessSeconds: Double = 30) -> [Item] {
-        var rng = EngineShuffleRNG(seed: seed)
+        var rng = SplitMix(seed: seed)
         let maxDelay = Int64(latenessSeconds * 1000) - 1
         let keyed = items.enumerated().map { (i, item) -> (Int64, UInt64, Int) in
             (item.time.milliseconds + Int64(rng.next() % UInt64(maxDelay)), rng.next(), i)
         }
         return keyed.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { items[$0.2] }
-    }
-}
-
-/// A small deterministic generator for test interleavings.
-struct EngineShuffleRNG: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

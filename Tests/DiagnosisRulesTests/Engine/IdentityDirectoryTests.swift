@@ -73,7 +73,7 @@ import Testing
     /// resolution always equals `service(ofTask:)`.
     @Test func cachedResolutionMatchesDirectResolution() async {
         await propertyCheck(count: 40, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var d = IdentityDirectory()
             let services = ["orders", "cart", "search", "worker"]
             let groups = ["/ecs/orders", "/ecs/cart", "/aws/ecs/containerinsights/prod/performance", "/ecs/shared"]
@@ -124,7 +124,7 @@ import Testing
         ]
         let containers: [[UInt8]] = [Array("web".utf8), Array("wörker".utf8), [0xC3], []]
         await propertyCheck(count: 30, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var fromBytes = IdentityDirectory()
             var fromStrings = IdentityDirectory()
             for step in 0..<200 {

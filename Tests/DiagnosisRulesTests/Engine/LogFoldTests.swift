@@ -77,7 +77,7 @@ import Testing
     /// already holding minutes) give what folding count by count gives.
     @Test func matchesFoldingInOrder() async {
         await propertyCheck(count: 60, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var keys = ServiceInterner()
             let clusters: [String?] = [nil, "prod", "staging"]
             var ids: [Int32] = []

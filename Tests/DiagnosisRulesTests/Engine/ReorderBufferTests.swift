@@ -13,7 +13,7 @@ import Testing
         let expected = signals.sorted {
             ($0.time, $0.source.input, $0.source.line, $0.kind) < ($1.time, $1.source.input, $1.source.line, $1.kind)
         }
-        var rng = EngineShuffleRNG(seed: 7)
+        var rng = SplitMix(seed: 7)
         for _ in 0..<20 {
             var buffer = ReorderBuffer()
             for s in signals.shuffled(using: &rng) { buffer.push(s) }
@@ -64,7 +64,7 @@ import Testing
 
     @Test func minHeapSortsAndCodes() throws {
         var h = MinHeap<Int>()
-        var rng = EngineShuffleRNG(seed: 3)
+        var rng = SplitMix(seed: 3)
         let values = (0..<500).map { _ in Int(rng.next() % 1000) }
         for v in values { h.push(v) }
         var out: [Int] = []

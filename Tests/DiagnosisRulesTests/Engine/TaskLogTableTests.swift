@@ -126,7 +126,7 @@ import Testing
     /// hands out the same pending counts in the same order.
     @Test func matchesTheModel() async {
         await propertyCheck(count: 40, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var t = TaskLogTable()
             var m = Model()
             var now: Int64 = 0

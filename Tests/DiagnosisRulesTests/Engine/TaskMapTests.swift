@@ -62,7 +62,7 @@ import Testing
     @Test func removingFromDenseRunsKeepsTheRestReachable() {
         // A small table filled to its load limit and emptied in a scrambled order exercises the backward shift
         // across runs and across the wrap-around.
-        var rng = EngineShuffleRNG(seed: 3)
+        var rng = SplitMix(seed: 3)
         for _ in 0..<50 {
             var map = TaskMap<Int>()
             let n = 12  // 3/4 of 16 slots
@@ -148,7 +148,7 @@ import Testing
     /// Random inserts, updates, removals, in-place updates and evictions give the same contents as `Dictionary`.
     @Test func behavesLikeADictionary() async {
         await propertyCheck(count: 40, input: Gen.uint64()) { seed in
-            var rng = EngineShuffleRNG(seed: seed)
+            var rng = SplitMix(seed: seed)
             var map = TaskMap<Int>()
             var reference: [TaskID: Int] = [:]
             let pool = Int.random(in: 4...600, using: &rng)

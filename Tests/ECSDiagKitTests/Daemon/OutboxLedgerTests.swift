@@ -62,11 +62,7 @@ struct OutboxLedgerTests {
     @Test("an unwritable ledger is an error naming the path")
     func unwritable() throws {
         let ledger = OutboxLedger(path: "/nonexistent-dir-ecsdiagd/outbox-ledger.jsonl")
-        #expect(throws: OutboxLedgerError.self) { try ledger.append([Self.entry("a")], generation: 0) }
-        do {
-            try ledger.append([Self.entry("a")], generation: 0)
-        } catch {
-            #expect(error.description.contains("/nonexistent-dir-ecsdiagd/outbox-ledger.jsonl"))
-        }
+        let error = #expect(throws: OutboxLedgerError.self) { try ledger.append([Self.entry("a")], generation: 0) }
+        #expect(error?.description.contains("/nonexistent-dir-ecsdiagd/outbox-ledger.jsonl") == true)
     }
 }
